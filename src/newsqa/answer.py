@@ -1,0 +1,62 @@
+"""Answer records: Citation and Answer, the typed result of `ask`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from newsqa.retrieval import Passage
+
+ABSTAIN_TEXT = "The articles don't say."
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Numbered source of one answer sentence: the article and the exact sentence span."""
+
+    n: int
+    article_id: str
+    title: str
+    source: str
+    published_at: str | None
+    url: str | None
+    sentence: str
+    start: int = 0
+    end: int = 0
+    outlets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `ask` returns: answer text with [n] markers, its citations, and the evidence."""
+
+    question: str
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    abstained: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "text": self.text,
+            "citations": [asdict(c) | {"outlets": list(c.outlets)} for c in self.citations],
+            "passages": [asdict(p) for p in self.passages],
+            "abstained": self.abstained,
+        }
+
+    def sources_text(self) -> str:
+        """The numbered source list as plain text."""
+        first = {c.n: c for c in reversed(self.citations)}
+        return "\n".join(format_source(first[n]) for n in sorted(first))
+
+
+def format_source(citation: Citation) -> str:
+    outlet = (
+        ", ".join(citation.outlets)
+        if len(citation.outlets) > 1
+        else (citation.source or "unknown outlet")
+    )
+    date = (citation.published_at or "undated")[:10]
+    link = f" {citation.url}" if citation.url else ""
+    return f"[{citation.n}] {citation.title} — {outlet}, {date}.{link}"

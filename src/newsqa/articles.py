@@ -1,0 +1,137 @@
+"""The Article record: stable ids and normalisation of text, dates, outlets and URLs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from dateutil import parser as date_parser
+
+_TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|mc_cid$|mc_eid$|ref$|cmpid$)")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as indexed: normalised text and metadata."""
+
+    article_id: str
+    title: str
+    body: str
+    source: str = ""
+    published_at: str | None = None
+    url: str | None = None
+    author: str | None = None
+    category: str | None = None
+    summary: str | None = None
+    origin: str = ""
+    outlets: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.title, self.body)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["outlets"] = list(self.outlets)
+        return data
+
+
+def content_hash(title: str, body: str) -> str:
+    digest = hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()
+    return digest[:32]
+
+
+def normalise_text(text: str) -> str:
+    """NFC, unify newlines, collapse runs of spaces; keep paragraph breaks."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def normalise_date(value: Any) -> str | None:
+    """Any common date style to ISO 8601 UTC (`2023-11-27T08:45:59+00:00`); None if unknown."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)):
+        moment = datetime.fromtimestamp(float(value), tz=timezone.utc)
+    elif isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = date_parser.parse(str(value).strip(), fuzzy=False)
+        except (ValueError, OverflowError, TypeError):
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Lower-case scheme and host, drop fragments, tracking parameters and trailing slashes."""
+    if not url or not str(url).strip():
+        return None
+    parts = urlsplit(str(url).strip())
+    if not parts.scheme or not parts.netloc:
+        return str(url).strip()
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not _TRACKING_PARAMS.match(k)])
+    path = parts.path.rstrip("/") or "/"
+    host = parts.netloc.lower()
+    return urlunsplit((parts.scheme.lower(), host, path, query, ""))
+
+
+def article_id_for(url: str | None, title: str, body: str) -> str:
+    """Stable id: hash of the canonical URL when there is one, else of the content."""
+    canonical = canonical_url(url)
+    key = f"url:{canonical}" if canonical else f"text:{content_hash(title, body)}"
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def make_article(
+    *,
+    title: str,
+    body: str,
+    source: str | None = None,
+    published_at: Any = None,
+    url: str | None = None,
+    author: str | None = None,
+    category: str | None = None,
+    summary: str | None = None,
+    origin: str = "",
+) -> Article:
+    """Build a normalised Article; raises ValueError when there is no text to index."""
+    clean_body = normalise_text(body or "")
+    clean_title = normalise_text(title or "").replace("\n", " ")
+    if not clean_body:
+        raise ValueError("article has no body text")
+    if not clean_title:
+        clean_title = clean_body.split("\n", 1)[0][:120]
+    outlet = normalise_text(source or "").replace("\n", " ")
+    clean_url = canonical_url(url)
+    return Article(
+        article_id=article_id_for(clean_url, clean_title, clean_body),
+        title=clean_title,
+        body=clean_body,
+        source=outlet,
+        published_at=normalise_date(published_at),
+        url=clean_url,
+        author=_optional(author),
+        category=_optional(category),
+        summary=_optional(summary),
+        origin=origin,
+        outlets=(outlet,) if outlet else (),
+    )
+
+
+def _optional(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = normalise_text(str(value)).replace("\n", " ")
+    return text if text and text.lower() not in {"none", "null"} else None

@@ -1,0 +1,109 @@
+"""Chunking: windows of whole sentences under a token budget, with sentence overlap."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from newsqa.articles import Article
+from newsqa.sentences import SentenceSpan, split_sentences
+from newsqa.tokens import count_tokens
+
+TokenCounter = Callable[[str], int]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A window of consecutive sentences of one article, with offsets into its body."""
+
+    article_id: str
+    position: int
+    text: str
+    start: int
+    end: int
+    tokens: int
+
+
+@dataclass(frozen=True)
+class Chunker:
+    """Splits article bodies into sentence windows of at most `max_tokens` cl100k tokens.
+
+    `model_tokens`, when given, counts tokens as the embedding model does; a window plus
+    its title prefix is also kept within `model_limit` of those, so nothing is truncated.
+    """
+
+    max_tokens: int = 200
+    overlap: int = 1
+    model_tokens: TokenCounter | None = None
+    model_limit: int = 256
+
+    def chunk(self, article: Article) -> list[Chunk]:
+        body = article.body
+        units = self._units(body)
+        cost = [count_tokens(u.text) + 1 for u in units]
+        model_cost = [self.model_tokens(u.text) for u in units] if self.model_tokens else None
+        model_budget = (
+            self.model_limit
+            - 2
+            - (self.model_tokens(article.title) + 1 if self.model_tokens else 0)
+        )
+        chunks: list[Chunk] = []
+        i = 0
+        while i < len(units):
+            j, used, model_used = i, 0, 0
+            while j < len(units):
+                more_model = model_cost[j] if model_cost else 0
+                within = (
+                    used + cost[j] <= self.max_tokens and model_used + more_model <= model_budget
+                )
+                if j > i and not within:
+                    break
+                used, model_used, j = used + cost[j], model_used + more_model, j + 1
+            j = self._shrink_to_budget(body, units, i, j)
+            text = body[units[i].start : units[j - 1].end]
+            chunks.append(
+                Chunk(
+                    article.article_id,
+                    len(chunks),
+                    text,
+                    units[i].start,
+                    units[j - 1].end,
+                    count_tokens(text),
+                )
+            )
+            if j >= len(units):
+                break
+            i = max(j - self.overlap, i + 1)
+        return chunks
+
+    def _shrink_to_budget(self, body: str, units: list[SentenceSpan], i: int, j: int) -> int:
+        """Per-sentence counts are estimates of the joined text; check exactly and drop tails."""
+        while j - i > 1 and count_tokens(body[units[i].start : units[j - 1].end]) > self.max_tokens:
+            j -= 1
+        return j
+
+    def _units(self, body: str) -> list[SentenceSpan]:
+        """Sentences; one over the budget is cut at word boundaries (rare: lists, tables)."""
+        limit = self.max_tokens
+        if self.model_tokens:
+            limit = min(limit, self.model_limit // 2)
+        units: list[SentenceSpan] = []
+        for sentence in split_sentences(body):
+            too_long = count_tokens(sentence.text) > limit or (
+                self.model_tokens is not None and self.model_tokens(sentence.text) > limit
+            )
+            units.extend(_cut_at_words(sentence, limit) if too_long else [sentence])
+        return units
+
+
+def _cut_at_words(sentence: SentenceSpan, limit: int) -> list[SentenceSpan]:
+    """Pieces of about `limit // 2` words (a word is at least one token in either tokenizer)."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", sentence.text)]
+    step = max(1, limit // 2)
+    pieces: list[SentenceSpan] = []
+    for k in range(0, len(words), step):
+        group = words[k : k + step]
+        start, end = sentence.start + group[0][0], sentence.start + group[-1][1]
+        pieces.append(SentenceSpan(sentence.text[group[0][0] : group[-1][1]], start, end))
+    return pieces

@@ -1,0 +1,59 @@
+"""Settings: one frozen dataclass, overridable by NEWSQA_* environment variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of newsqa; `Settings.from_env()` reads `NEWSQA_<FIELD>` overrides."""
+
+    index_dir: Path = Path("index")
+    model: str | None = None  # None: the index's own model (DEFAULT_MODEL for new builds)
+    chunk_tokens: int = 200
+    chunk_overlap: int = 1
+    embed_batch_size: int = 64
+    top_k: int = 10
+    dense_candidates: int = 100
+    lexical_candidates: int = 100
+    dense_weight: float = 0.5
+    answer_sentences: int = 3
+    abstain_threshold: float = 0.35
+    torch_threads: int = 1
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Defaults, then `NEWSQA_*` environment variables, then explicit overrides."""
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            raw = os.environ.get(f"NEWSQA_{field.name.upper()}")
+            if raw is not None and raw != "":
+                values[field.name] = _coerce(field.type, raw, field.name)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "index_dir" in values:
+            values["index_dir"] = Path(values["index_dir"])
+        if "index_dir" not in values and os.environ.get("NEWSQA_INDEX"):
+            values["index_dir"] = Path(os.environ["NEWSQA_INDEX"])
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(type_name: Any, raw: str, name: str) -> Any:
+    kind = str(type_name)
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"NEWSQA_{name.upper()}={raw!r} is not a valid {kind}") from exc
+    return Path(raw) if kind == "Path" else raw

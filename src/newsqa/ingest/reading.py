@@ -1,0 +1,56 @@
+"""Reading raw files safely: size limit, .gz, binary detection, text decoding."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from newsqa.ingest.errors import IngestError
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes (decompressed when it ends in .gz), refusing empty or oversize files."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(path, f"file is {size:,} bytes, over the {max_bytes:,} byte limit")
+        data = path.read_bytes()
+        if path.suffix.lower() == ".gz":
+            data = _gunzip(path, data, max_bytes)
+    except OSError as exc:
+        raise IngestError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise IngestError(path, "file is empty")
+    return data
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM) or BOM-marked UTF-16; refuse binary data."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise IngestError(path, "invalid UTF-16 text") from exc
+    if b"\x00" in data[:8192]:
+        raise IngestError(path, "binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            path,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "re-save the file as UTF-8",
+        ) from exc
+
+
+def _gunzip(path: Path, data: bytes, max_bytes: int) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=__import__("io").BytesIO(data)) as handle:
+            out = handle.read(max_bytes + 1)
+    except (OSError, EOFError) as exc:
+        raise IngestError(path, f"corrupt gzip file: {exc}") from exc
+    if len(out) > max_bytes:
+        raise IngestError(path, f"decompresses to over the {max_bytes:,} byte limit")
+    return out
