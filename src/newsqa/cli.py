@@ -117,6 +117,37 @@ def stats(
     out.print(table)
 
 
+@app.command("eval")
+def evaluate_queries(
+    queries: Annotated[Path, typer.Argument(help="MultiHop-RAG style queries JSON file")],
+    index: IndexOption = None,
+    limit: Annotated[Optional[int], typer.Option(help="Only the first N queries")] = None,  # noqa: UP045
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON")] = False,
+) -> None:
+    """Measure retrieval, answers and latency on benchmark queries against the current index."""
+    from newsqa.evaluation import evaluate, load_queries
+    from newsqa.progress import Progress
+
+    try:
+        qa = NewsQA.open(_settings(index).index_dir)
+        items = load_queries(queries, limit)
+    except (IndexUnavailable, ValueError, OSError) as exc:
+        _fail(str(exc))
+        return
+    qa.ask("warm-up")  # load the model before timing
+    report = evaluate(
+        items, qa.ask, lambda qs: Progress(True).track(qs, "Evaluating", unit="queries")
+    )
+    if as_json:
+        out.print_json(json.dumps(report))
+        return
+    columns = list(report["overall"])
+    table = Table(*(["group"] + columns))
+    for name, row in [("overall", report["overall"]), *report["by_type"].items()]:
+        table.add_row(name, *("" if row[c] is None else str(row[c]) for c in columns))
+    out.print(table)
+
+
 @app.command()
 def serve(
     index: IndexOption = None,

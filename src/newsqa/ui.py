@@ -7,7 +7,7 @@ from typing import Any
 
 from newsqa.api import NewsQA, build_sample_index
 from newsqa.config import Settings
-from newsqa.rendering import answer_markdown, sources_html
+from newsqa.rendering import answer_markdown, escape_markdown, sources_html
 from newsqa.store import MANIFEST
 
 EXAMPLES = ["Who attended the Victory Day parade in Moscow?", "What did Xi and Putin pledge?"]
@@ -34,13 +34,13 @@ def citation_context(qa: NewsQA, answer: Any) -> dict[str, str]:
     return context
 
 
-def create_app(settings: Settings) -> Any:
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    import gradio as gr
+Chat = list[dict[str, str]]
 
-    qa = NewsQA.open(settings.index_dir)
 
-    def respond(message: str, chat: list[dict[str, str]]) -> tuple[str, list[dict[str, str]], str]:
+def make_responder(qa: NewsQA) -> Any:
+    """The chat handler: (message, chat) -> (cleared textbox, chat, sources HTML)."""
+
+    def respond(message: str, chat: Chat) -> tuple[str, Chat, str]:
         chat = list(chat or [])
         if not (message or "").strip():
             return "", chat, ""
@@ -48,16 +48,30 @@ def create_app(settings: Settings) -> Any:
         try:
             answer = qa.ask(message, history=history)
         except Exception as exc:  # shown to the reader instead of a stack trace
-            chat += [
-                {"role": "user", "content": message},
-                {"role": "assistant", "content": f"Error: {exc}"},
-            ]
-            return "", chat, ""
+            reply = f"Error: {escape_markdown(str(exc))}"
+            return (
+                "",
+                [
+                    *chat,
+                    {"role": "user", "content": message},
+                    {"role": "assistant", "content": reply},
+                ],
+                "",
+            )
         chat += [
             {"role": "user", "content": message},
             {"role": "assistant", "content": answer_markdown(answer)},
         ]
         return "", chat, sources_html(answer, citation_context(qa, answer))
+
+    return respond
+
+
+def create_app(settings: Settings) -> Any:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    import gradio as gr
+
+    respond = make_responder(NewsQA.open(settings.index_dir))
 
     with gr.Blocks(title="newsqa", analytics_enabled=False) as demo:
         gr.Markdown(

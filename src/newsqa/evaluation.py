@@ -1,0 +1,194 @@
+"""Evaluation on MultiHop-RAG style queries: retrieval, answer and latency metrics."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsqa.answer import Answer
+from newsqa.query_terms import content_words
+from newsqa.tokens import count_tokens
+
+YES_NO = {"yes", "no"}
+FACT_COVERAGE = 0.60
+
+
+@dataclass(frozen=True)
+class EvalQuery:
+    """One benchmark query with its gold answer and evidence."""
+
+    query: str
+    answer: str
+    question_type: str
+    evidence: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def facts(self) -> list[str]:
+        return [e["fact"] for e in self.evidence if e.get("fact")]
+
+    @property
+    def gold_urls(self) -> set[str]:
+        return {e["url"] for e in self.evidence if e.get("url")}
+
+    @property
+    def gold_titles(self) -> set[str]:
+        return {e["title"] for e in self.evidence if e.get("title")}
+
+
+@dataclass
+class QueryResult:
+    """Per-query measurements."""
+
+    question_type: str
+    latency_ms: float
+    has_evidence: bool
+    retrieval: dict[str, float] = field(default_factory=dict)
+    answer: dict[str, float] = field(default_factory=dict)
+    passage_tokens: list[int] = field(default_factory=list)
+
+
+def load_queries(path: Path | str, limit: int | None = None) -> list[EvalQuery]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, list):
+        raise ValueError(f"{path}: expected a JSON list of queries")
+    queries = [
+        EvalQuery(
+            q["query"],
+            str(q.get("answer", "")),
+            q.get("question_type", "unknown"),
+            tuple(q.get("evidence_list") or ()),
+        )
+        for q in data
+    ]
+    return queries[:limit] if limit else queries
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[ \n]", "", text)
+
+
+def retrieval_metrics(passage_texts: Sequence[str], facts: Sequence[str]) -> dict[str, float]:
+    """hits@4, hits@10, mrr@10, map@10 exactly as the MultiHop-RAG script defines them."""
+    gold = [_squash(f) for f in facts]
+    top = [_squash(t) for t in passage_texts[:10]]
+    relevant = [any(g in t for g in gold) for t in top]
+    first = next((i for i, r in enumerate(relevant) if r), None)
+    found: set[str] = set()  # the script counts each distinct fact string once
+    precision_sum = 0.0
+    for rank, text in enumerate(top, start=1):
+        if not relevant[rank - 1]:
+            continue
+        new = {g for g in gold if g in text and g not in found}
+        found |= new
+        precision_sum += len(new) / rank
+    return {
+        "hits@4": float(any(relevant[:4])),
+        "hits@10": float(any(relevant)),
+        "mrr@10": 0.0 if first is None else 1.0 / (first + 1),
+        "map@10": precision_sum / min(len(gold), 10) if gold else 0.0,
+    }
+
+
+def article_recall(passages: Sequence[Any], query: EvalQuery, k: int = 10) -> float:
+    """Share of gold evidence articles among the top-k distinct retrieved articles."""
+    seen: list[Any] = []
+    for p in passages:
+        key = (p.url, p.title)
+        if key not in seen:
+            seen.append(key)
+        if len(seen) == k:
+            break
+    gold = {(e.get("url"), e.get("title")) for e in query.evidence}
+    hit = sum(1 for url, title in gold if any(url == u or title == t for u, t in seen))
+    return hit / len(gold) if gold else 0.0
+
+
+def fact_covered(fact: str, answer_text: str) -> bool:
+    words = content_words(fact)
+    if not words:
+        return False
+    answer_words = set(content_words(answer_text))
+    return sum(w in answer_words for w in words) / len(words) >= FACT_COVERAGE
+
+
+def answer_metrics(answer: Answer, query: EvalQuery) -> dict[str, float]:
+    is_null = not query.evidence
+    out: dict[str, float] = {}
+    if is_null:
+        out["null_abstain"] = float(answer.abstained)
+        return out
+    out["false_abstain"] = float(answer.abstained)
+    facts = query.facts
+    out["fact_recall"] = (
+        sum(fact_covered(f, answer.text) for f in facts) / len(facts) if facts else 0.0
+    )
+    cited = {(c.url, c.title) for c in answer.citations}
+    if cited:
+        gold_urls, gold_titles = query.gold_urls, query.gold_titles
+        good = sum(1 for url, title in cited if url in gold_urls or title in gold_titles)
+        out["citation_precision"] = good / len(cited)
+    if query.answer.strip().lower().rstrip(".") not in YES_NO:
+        out["answer_hit"] = float(query.answer.strip().lower() in answer.text.lower())
+    return out
+
+
+def evaluate(
+    queries: Sequence[EvalQuery],
+    ask: Callable[[str], Answer],
+    progress: Callable[[Sequence[EvalQuery]], Any] | None = None,
+) -> dict[str, Any]:
+    """Run every query through `ask` and aggregate the metrics overall and per type."""
+    results: list[QueryResult] = []
+    for query in progress(queries) if progress else queries:
+        started = time.perf_counter()
+        answer = ask(query.query)
+        elapsed = (time.perf_counter() - started) * 1000
+        result = QueryResult(query.question_type, elapsed, bool(query.evidence))
+        texts = [p.text for p in answer.passages]
+        result.passage_tokens = [count_tokens(t) for t in texts[:10]]
+        if query.evidence:
+            result.retrieval = retrieval_metrics(texts, query.facts)
+            result.retrieval["article_recall@10"] = article_recall(answer.passages, query)
+        result.answer = answer_metrics(answer, query)
+        results.append(result)
+    report = {"overall": summarise(results), "by_type": {}}
+    by_type: dict[str, list[QueryResult]] = defaultdict(list)
+    for r in results:
+        by_type[r.question_type].append(r)
+    report["by_type"] = {name: summarise(rs) for name, rs in sorted(by_type.items())}
+    return report
+
+
+def summarise(results: Sequence[QueryResult]) -> dict[str, Any]:
+    def mean_of(key: str, group: str) -> float | None:
+        values = [getattr(r, group)[key] for r in results if key in getattr(r, group)]
+        return round(statistics.fmean(values), 4) if values else None
+
+    latencies = sorted(r.latency_ms for r in results)
+    tokens = [t for r in results for t in r.passage_tokens]
+    summary: dict[str, Any] = {"queries": len(results)}
+    for key in ("hits@4", "hits@10", "mrr@10", "map@10", "article_recall@10"):
+        summary[key] = mean_of(key, "retrieval")
+    for key in ("fact_recall", "citation_precision", "answer_hit", "null_abstain", "false_abstain"):
+        summary[key] = mean_of(key, "answer")
+    summary["latency_p50_ms"] = round(_percentile(latencies, 50), 1) if latencies else None
+    summary["latency_p95_ms"] = round(_percentile(latencies, 95), 1) if latencies else None
+    summary["passage_tokens_mean"] = round(statistics.fmean(tokens), 1) if tokens else None
+    summary["passage_tokens_max"] = max(tokens) if tokens else None
+    return summary
+
+
+def _percentile(sorted_values: Sequence[float], pct: float) -> float:
+    if len(sorted_values) == 1:
+        return sorted_values[0]
+    rank = (len(sorted_values) - 1) * pct / 100
+    low = int(rank)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (rank - low)

@@ -1,0 +1,47 @@
+"""Shared fixtures: the embedding model, a built sample index, the benchmark data location."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from newsqa.api import build_sample_index
+from newsqa.config import Settings
+from newsqa.embedding import Embedder
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("NEWSQA_SHARED_DIR", ROOT.parent / "shared"))
+
+
+def multihop_dir() -> Path:
+    return shared_dir() / "data" / "multihop"
+
+
+requires_data = pytest.mark.skipif(
+    not (multihop_dir() / "corpus.json").exists(),
+    reason=f"benchmark data not found in {multihop_dir()} (set NEWSQA_SHARED_DIR)",
+)
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return Embedder(threads=1)
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
+    index_dir = tmp_path_factory.mktemp("sample") / "index"
+    build_sample_index(Settings(index_dir=index_dir), embedder)
+    return index_dir
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(os.environ):
+        if key.startswith("NEWSQA_") and key != "NEWSQA_SHARED_DIR":
+            monkeypatch.delenv(key)

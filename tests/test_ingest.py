@@ -1,0 +1,85 @@
+"""Ingestion: the sample layout, JSON shapes, and clear rejections of bad files."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from newsqa.ingest import load_paths
+from newsqa.sample import sample_paths
+
+
+def test_sample_article_layout() -> None:
+    report = load_paths(sample_paths())
+    assert not report.rejected
+    [article] = report.articles
+    assert article.title == "Realpolitik 2.0: Uniting for a Post-Western World"
+    assert article.summary and article.summary.startswith("Xi and Putin affirm")
+    assert article.body.startswith("MOSCOW - A grand display of unity")
+
+
+def test_json_list_object_and_jsonl(tmp_path: Path) -> None:
+    record = {
+        "title": "Rates held",
+        "text": "The central bank held rates at 5%. Markets rallied.",
+        "source": {"name": "Example Wire"},
+        "publishedAt": "2024-03-01T12:00:00Z",
+        "link": "https://example.com/rates?utm_source=feed",
+    }
+    (tmp_path / "list.json").write_text(
+        json.dumps([record, record | {"link": "https://example.com/b"}])
+    )
+    (tmp_path / "wrapped.json").write_text(
+        json.dumps({"articles": [record | {"link": "https://example.com/c"}]})
+    )
+    (tmp_path / "lines.jsonl").write_text(
+        json.dumps(record | {"link": "https://example.com/d"}) + "\n"
+    )
+    report = load_paths([tmp_path])
+    assert not report.rejected
+    assert len(report.articles) == 4
+    urls = {a.url for a in report.articles}
+    assert urls == {f"https://example.com/{x}" for x in ("rates", "b", "c", "d")}
+    first = next(a for a in report.articles if a.url == "https://example.com/rates")
+    assert first.source == "Example Wire"
+    assert first.published_at == "2024-03-01T12:00:00+00:00"
+
+
+def test_header_block_text(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "Title: Port strike ends\nSource: Harbour Times\nDate: 2 May 2024\nURL: https://ht.example/strike\n\n"
+        "Dock workers returned on Thursday. The deal raises pay by 6%.\n"
+    )
+    [article] = load_paths([tmp_path]).articles
+    assert (article.title, article.source, article.published_at) == (
+        "Port strike ends",
+        "Harbour Times",
+        "2024-05-02T00:00:00+00:00",
+    )
+
+
+def test_bad_files_are_reported_by_name_and_good_ones_kept(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Headline here\nBody sentence one. Body sentence two.\n")
+    (tmp_path / "empty.txt").write_text("   \n")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    (tmp_path / "broken.json").write_text('{"title": "x", "body": ')
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 opens\nIt serves cr\xeapes.".encode("latin-1"))
+    (tmp_path / "nobody.json").write_text(json.dumps({"title": "Only a title"}))
+    with gzip.open(tmp_path / "zipped.txt.gz", "wt") as handle:
+        handle.write("Zipped headline\nThe zipped body is read transparently.\n")
+    report = load_paths([tmp_path])
+    titles = sorted(a.title for a in report.articles)
+    assert titles == ["Headline here", "Zipped headline"]
+    reasons = {Path(r.path).name: r.reason for r in report.rejected}
+    assert set(reasons) == {"empty.txt", "binary.txt", "broken.json", "latin1.txt", "nobody.json"}
+    assert "empty" in reasons["empty.txt"]
+    assert "binary" in reasons["binary.txt"]
+    assert "malformed JSON" in reasons["broken.json"]
+    assert "UTF-8" in reasons["latin1.txt"]
+    assert "no body" in reasons["nobody.json"]
+
+
+def test_missing_path_is_reported(tmp_path: Path) -> None:
+    report = load_paths([tmp_path / "nope.json"])
+    assert report.rejected and "no such file" in report.rejected[0].reason
