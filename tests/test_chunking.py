@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +38,7 @@ def test_chunks_are_whole_sentences_under_budget_with_overlap() -> None:
         assert chunk.tokens == count_tokens(chunk.text) <= 60
         assert article.body[chunk.start : chunk.end] == chunk.text
         assert all(s.text in sentences for s in split_sentences(chunk.text))
-    for left, right in zip(chunks, chunks[1:], strict=False):
+    for left, right in itertools.pairwise(chunks):
         assert split_sentences(left.text)[-1].text == split_sentences(right.text)[0].text
 
 

@@ -44,7 +44,7 @@ def test_missing_index_says_how_to_build(tmp_path: Path) -> None:
 
 def test_other_model_is_a_clear_error(tmp_path: Path) -> None:
     _write(tmp_path / "index", ["One sentence here."])
-    with pytest.raises(IndexUnavailable, match="built with model 'toy'.*rebuild"):
+    with pytest.raises(IndexUnavailable, match=r"built with model 'toy'.*rebuild"):
         IndexStore.open(tmp_path / "index", model="all-MiniLM-L6-v2")
 
 

@@ -142,7 +142,7 @@ def evaluate_queries(
         out.print_json(json.dumps(report))
         return
     columns = list(report["overall"])
-    table = Table(*(["group"] + columns))
+    table = Table(*(["group", *columns]))
     for name, row in [("overall", report["overall"]), *report["by_type"].items()]:
         table.add_row(name, *("" if row[c] is None else str(row[c]) for c in columns))
     out.print(table)
