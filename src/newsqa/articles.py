@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -13,6 +14,25 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from dateutil import parser as date_parser
 
 _TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|mc_cid$|mc_eid$|ref$|cmpid$)")
+_ZONES = {
+    name: int(offset * 3600)
+    for name, offset in {
+        "UTC": 0, "UT": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2,
+        "EEST": 3, "MSK": 3, "IST": 5.5, "JST": 9, "AEST": 10, "AEDT": 11, "EST": -5,
+        "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    }.items()
+}  # fmt: skip
+_EPOCH_DIGITS = re.compile(r"^\d{9,13}(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """One outlet that ran a story: its name, its own link and publication time."""
+
+    source: str
+    url: str | None = None
+    published_at: str | None = None
+    article_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -30,6 +50,7 @@ class Article:
     summary: str | None = None
     origin: str = ""
     outlets: tuple[str, ...] = field(default_factory=tuple)
+    syndication: tuple[Outlet, ...] = field(default_factory=tuple)
 
     @property
     def content_hash(self) -> str:
@@ -38,6 +59,7 @@ class Article:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["outlets"] = list(self.outlets)
+        data["syndication"] = [asdict(o) for o in self.syndication]
         return data
 
 
@@ -58,20 +80,34 @@ def normalise_text(text: str) -> str:
 
 def normalise_date(value: Any) -> str | None:
     """Any common date style to ISO 8601 UTC (`2023-11-27T08:45:59+00:00`); None if unknown."""
-    if value is None or value == "":
+    if value is None or value == "" or isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        moment = datetime.fromtimestamp(float(value), tz=timezone.utc)
-    elif isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = date_parser.parse(str(value).strip(), fuzzy=False)
-        except (ValueError, OverflowError, TypeError):
-            return None
+    if isinstance(value, str) and _EPOCH_DIGITS.match(value.strip()):
+        value = float(value)
+    try:
+        if isinstance(value, (int, float)):
+            seconds = float(value) / 1000 if abs(value) >= 1e11 else float(value)  # epoch ms
+            moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
+        elif isinstance(value, datetime):
+            moment = value
+        elif isinstance(value, time.struct_time):
+            moment = datetime(*value[:6], tzinfo=timezone.utc)
+        else:
+            moment = date_parser.parse(str(value).strip(), fuzzy=False, tzinfos=_ZONES)
+    except (ValueError, OverflowError, TypeError, OSError):
+        return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def normalise_outlet(name: Any, url: str | None = None) -> str:
+    """The outlet's name on one line; without one, the site's host name (`www.` dropped)."""
+    outlet = normalise_text(str(name or "")).replace("\n", " ")
+    if outlet or not url:
+        return outlet
+    host = urlsplit(str(url)).hostname or ""
+    return host.removeprefix("www.")
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -113,8 +149,8 @@ def make_article(
         raise ValueError("article has no body text")
     if not clean_title:
         clean_title = clean_body.split("\n", 1)[0][:120]
-    outlet = normalise_text(source or "").replace("\n", " ")
     clean_url = canonical_url(url)
+    outlet = normalise_outlet(source, clean_url)
     return Article(
         article_id=article_id_for(clean_url, clean_title, clean_body),
         title=clean_title,

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from newsqa.articles import Article
+from newsqa.ingest.csvfile import load_csv
+from newsqa.ingest.detect import FORMATS_BY_SUFFIX, detect_format, suffix_of
 from newsqa.ingest.errors import IngestError, IngestReport, Rejection
+from newsqa.ingest.feed import load_feed
+from newsqa.ingest.htmlpage import load_html
 from newsqa.ingest.jsonfile import load_json, load_jsonl
 from newsqa.ingest.reading import decode_text, read_bytes
 from newsqa.ingest.text import load_text
+from newsqa.progress import Progress
 
-__all__ = ["IngestError", "IngestReport", "Rejection", "iter_files", "load_file", "load_paths"]
+__all__ = [
+    "IngestError",
+    "IngestReport",
+    "Rejection",
+    "detect_format",
+    "iter_files",
+    "load_file",
+    "load_paths",
+]
 
-SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".json", ".jsonl", ".ndjson"}
+Columns = Mapping[str, str]
 
 
 def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
@@ -24,14 +38,14 @@ def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
                 if (
                     child.is_file()
                     and not child.name.startswith(".")
-                    and _suffix(child) in SUPPORTED_SUFFIXES
+                    and suffix_of(child) in FORMATS_BY_SUFFIX
                 ):
                     yield child
         else:
             yield path
 
 
-def load_file(path: Path) -> tuple[list, list[Rejection]]:
+def load_file(path: Path, columns: Columns | None = None) -> tuple[list[Article], list[Rejection]]:
     """Articles and per-record rejections of one file; IngestError when the whole file fails."""
     if not path.exists():
         raise IngestError(path, "no such file or folder")
@@ -41,31 +55,24 @@ def load_file(path: Path) -> tuple[list, list[Rejection]]:
         return load_json(path, text)
     if kind == "jsonl":
         return load_jsonl(path, text)
+    if kind == "csv":
+        return load_csv(path, text, columns)
+    if kind == "html":
+        return load_html(path, text), []
+    if kind == "feed":
+        return load_feed(path, text)
     return load_text(path, text), []
 
 
-def detect_format(path: Path, text: str) -> str:
-    """'json', 'jsonl' or 'text', by extension first and content second."""
-    suffix = _suffix(path)
-    if suffix in {".jsonl", ".ndjson"}:
-        return "jsonl"
-    if suffix == ".json":
-        return "json"
-    head = text.lstrip()[:1]
-    if head in {"[", "{"}:
-        first_line = text.lstrip().split("\n", 1)[0].strip()
-        if head == "{" and first_line.endswith("}") and "\n" in text.strip():
-            return "jsonl"
-        return "json"
-    return "text"
-
-
-def load_paths(paths: Iterable[Path | str]) -> IngestReport:
+def load_paths(
+    paths: Iterable[Path | str], columns: Columns | None = None, progress: Progress | None = None
+) -> IngestReport:
     """Read every path; bad files are recorded as rejections and the rest proceeds."""
     report = IngestReport()
-    for path in iter_files(paths):
+    files = list(iter_files(paths))
+    for path in (progress or Progress.silent()).track(files, "Reading files", unit="files"):
         try:
-            articles, rejected = load_file(path)
+            articles, rejected = load_file(path, columns)
         except IngestError as exc:
             report.rejected.append(Rejection(exc.path, exc.reason))
             continue
@@ -73,10 +80,3 @@ def load_paths(paths: Iterable[Path | str]) -> IngestReport:
         report.articles.extend(articles)
         report.rejected.extend(rejected)
     return report
-
-
-def _suffix(path: Path) -> str:
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes = suffixes[:-1]
-    return suffixes[-1] if suffixes else ""

@@ -6,29 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from newsqa.articles import Article, make_article
+from newsqa.articles import Article
 from newsqa.ingest.errors import IngestError, Rejection
-
-ALIASES: dict[str, tuple[str, ...]] = {
-    "title": ("title", "headline", "name"),
-    "body": ("body", "text", "content", "article", "full_text", "description"),
-    "source": ("source", "outlet", "publisher", "site", "site_name", "source_name"),
-    "published_at": ("published_at", "publishedAt", "date", "published", "pubDate", "datetime"),
-    "url": ("url", "link", "href", "permalink"),
-    "author": ("author", "byline", "authors", "creator"),
-    "category": ("category", "section", "topic"),
-    "summary": ("summary", "abstract", "dek", "subtitle"),
-}
-
-
-def record_to_article(record: Any, origin: str) -> Article:
-    """Map one JSON object onto an Article using the field aliases; ValueError if unusable."""
-    if not isinstance(record, dict):
-        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
-    values = {name: _first(record, keys) for name, keys in ALIASES.items()}
-    if not values["body"]:
-        raise ValueError("no body text (looked for " + ", ".join(ALIASES["body"]) + ")")
-    return make_article(origin=origin, **values)
+from newsqa.ingest.fields import record_to_article
 
 
 def load_json(path: Path, text: str) -> tuple[list[Article], list[Rejection]]:
@@ -73,17 +53,3 @@ def _records(
     if not articles and rejected and len(records) == 1:
         raise IngestError(path, rejected[0].reason)
     return articles, rejected
-
-
-def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    for key in keys:
-        value = record.get(key)
-        if isinstance(value, dict):
-            value = value.get("name") or value.get("title") or value.get("href")
-        if isinstance(value, list):
-            value = ", ".join(
-                str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value
-            )
-        if value not in (None, ""):
-            return value
-    return None

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 
 from newsqa.ingest.errors import IngestError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+_CHARSET = re.compile(
+    rb"""(?:<\?xml[^>]*encoding|<meta[^>]*charset)\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I
+)
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
@@ -38,11 +42,23 @@ def decode_text(path: Path, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        declared = _declared_charset(data[:4096])
+        if declared:
+            try:
+                return data.decode(declared)
+            except (UnicodeDecodeError, LookupError):
+                pass
         raise IngestError(
             path,
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "re-save the file as UTF-8",
         ) from exc
+
+
+def _declared_charset(head: bytes) -> str | None:
+    """The encoding an HTML or XML file declares for itself (`<meta charset>`, `<?xml encoding>`)."""
+    match = _CHARSET.search(head)
+    return match.group(1).decode("ascii").lower() if match else None
 
 
 def _gunzip(path: Path, data: bytes, max_bytes: int) -> bytes:
