@@ -10,7 +10,8 @@ import pytest
 
 from newsqa.articles import make_article
 from newsqa.chunking import Chunker
-from newsqa.store import MANIFEST, IndexStore, IndexUnavailable, write_index
+from newsqa.store import MANIFEST, IndexStore, IndexUnavailable
+from newsqa.writer import write_index
 
 
 def _write(index_dir: Path, bodies: list[str]) -> None:
@@ -67,4 +68,4 @@ def test_rebuild_swaps_whole_index_and_keeps_readme(tmp_path: Path) -> None:
     assert (index_dir / "README.md").read_text() == "keep me"
     assert IndexStore.open(index_dir).article_count() == 2
     assert reader.article_count() == 1  # an open reader keeps its consistent snapshot
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".index")]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".index") and p.is_dir()]

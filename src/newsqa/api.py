@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from newsqa.answer import Answer
+from newsqa.articles import Article
 from newsqa.composer import Composer
 from newsqa.config import DEFAULT_MODEL, Settings
 from newsqa.embedding import Embedder
-from newsqa.indexing import BuildReport, build_from_articles, build_from_paths
+from newsqa.indexing import (
+    BuildReport,
+    build_from_articles,
+    build_from_paths,
+    remove_from_index,
+    update_index,
+)
+from newsqa.ingest import load_paths
 from newsqa.progress import Progress
 from newsqa.retrieval import Retriever
 from newsqa.sample import sample_paths
-from newsqa.store import MANIFEST, IndexStore
+from newsqa.store import MANIFEST, IndexStore, IndexUnavailable, Manifest
 
 History = Sequence[Any]
+Columns = Mapping[str, str]
+REOPEN_ATTEMPTS = 3
 
 
 class NewsQA:
@@ -39,14 +51,29 @@ class NewsQA:
 
     @property
     def store(self) -> IndexStore:
-        """The current index; a newer one swapped in since the last call is picked up."""
+        """The current index; a newer one swapped in since the last call is picked up.
+
+        A reopen that races a writer's swap is retried; if it still fails while an older
+        index is open, the older one keeps answering until the next call.
+        """
         with self._lock:
             stamp = _manifest_stamp(self.settings.index_dir)
-            if self._store is None or stamp != self._stamp:
-                wanted = Embedder(self.settings.model).model_id if self.settings.model else None
-                self._store = IndexStore.open(self.settings.index_dir, model=wanted)
-                self._stamp = stamp
-            return self._store
+            if self._store is not None and stamp == self._stamp:
+                return self._store
+            wanted = Embedder(self.settings.model).model_id if self.settings.model else None
+            for attempt in range(REOPEN_ATTEMPTS):
+                try:
+                    self._store = IndexStore.open(self.settings.index_dir, model=wanted)
+                    self._stamp = stamp
+                    return self._store
+                except (IndexUnavailable, sqlite3.Error, RuntimeError):
+                    if self._store is not None:
+                        return self._store
+                    if attempt == REOPEN_ATTEMPTS - 1:
+                        raise
+                    time.sleep(0.05)
+                    stamp = _manifest_stamp(self.settings.index_dir)
+            raise AssertionError("unreachable")
 
     @property
     def embedder(self) -> Embedder:
@@ -71,11 +98,53 @@ class NewsQA:
         )
         return composer.compose(question, passages, relevance)
 
-    def rebuild(self, paths: Iterable[Path | str], progress: bool = False) -> BuildReport:
-        embedder = self._embedder or Embedder(self.settings.model or DEFAULT_MODEL)
-        report = build_from_paths(paths, self.settings, embedder, Progress(progress))
-        self._store, self._embedder = None, embedder
+    def rebuild(
+        self, paths: Iterable[Path | str], progress: bool = False, columns: Columns | None = None
+    ) -> BuildReport:
+        """Index PATHS from scratch; the old index keeps answering until the new one is in."""
+        embedder = self._writer_embedder(self.settings.model or DEFAULT_MODEL)
+        return build_from_paths(
+            paths, self.settings, embedder, Progress(progress), columns, fresh=True
+        )
+
+    def add(
+        self,
+        items: Iterable[Path | str | Article],
+        progress: bool = False,
+        columns: Columns | None = None,
+    ) -> BuildReport:
+        """Add new articles (files, folders or Article objects) and replace changed ones.
+
+        Unchanged articles are skipped without embedding; copies of an indexed story from
+        other outlets are recorded on that story.
+        """
+        items = list(items)
+        articles = [item for item in items if isinstance(item, Article)]
+        paths = [item for item in items if not isinstance(item, Article)]
+        embedder = self._writer_embedder(self._index_model())
+        read = load_paths(paths, columns=columns, progress=Progress(progress))
+        report = update_index(
+            [*articles, *read.articles], self.settings, embedder, Progress(progress)
+        )
+        report.rejected = read.rejected
         return report
+
+    def remove(self, keys: Iterable[str]) -> BuildReport:
+        """Remove articles by id or URL (a syndicated copy's URL drops only that outlet)."""
+        return remove_from_index(list(keys), self.settings)
+
+    def _index_model(self) -> str:
+        if self.settings.model:
+            return self.settings.model
+        try:
+            return Manifest.read(self.settings.index_dir).model
+        except IndexUnavailable:
+            return DEFAULT_MODEL
+
+    def _writer_embedder(self, model: str) -> Embedder:
+        if self._embedder is None or self._embedder.model_id != Embedder(model).model_id:
+            self._embedder = Embedder(model, threads=self.settings.torch_threads)
+        return self._embedder
 
     def stats(self) -> dict[str, Any]:
         store = self.store
@@ -121,11 +190,12 @@ def ask(
     return qa.ask(question, k=k, history=history)
 
 
-def _manifest_stamp(index_dir: Path) -> float | None:
+def _manifest_stamp(index_dir: Path) -> tuple[int, int] | None:
     try:
-        return (Path(index_dir) / MANIFEST).stat().st_mtime_ns
-    except FileNotFoundError:
+        info = (Path(index_dir) / MANIFEST).stat()
+    except OSError:
         return None
+    return info.st_ino, info.st_mtime_ns
 
 
 __all__ = ["NewsQA", "ask", "build_from_articles", "build_sample_index"]

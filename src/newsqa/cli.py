@@ -1,4 +1,4 @@
-"""The `newsqa` command: build, ask, stats, eval and serve over an index folder."""
+"""The `newsqa` command: build, add, remove, ask, stats, eval and serve over an index folder."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rich.table import Table
 
 from newsqa.api import NewsQA
 from newsqa.config import Settings
+from newsqa.indexing import BuildReport
 from newsqa.store import IndexUnavailable
 
 app = typer.Typer(
@@ -46,31 +47,117 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+PathsArgument = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Article files or folders: txt, json, jsonl, csv, tsv, html, rss/atom (.gz too)"
+    ),
+]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Exit non-zero if any file or record is rejected")
+]
+ColumnOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--column",
+        help="CSV column for an article field, e.g. --column body=story_text (repeatable)",
+    ),
+]
+
+
 @app.command()
 def build(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Article files or folders (txt, json, jsonl)")
-    ],
+    paths: PathsArgument,
     index: IndexOption = None,
     model: ModelOption = None,
     chunk_tokens: Annotated[Optional[int], typer.Option(help="Max cl100k tokens per chunk")] = None,  # noqa: UP045
-    strict: Annotated[bool, typer.Option(help="Fail if any file is rejected")] = False,
+    strict: StrictOption = False,
+    column: ColumnOption = None,
 ) -> None:
     """Rebuild the index from scratch from PATHS (atomic: the old index serves until done)."""
     settings = _settings(index, model=model, chunk_tokens=chunk_tokens)
     try:
-        report = NewsQA(settings).rebuild(paths, progress=True)
-    except ValueError as exc:
+        report = NewsQA(settings).rebuild(paths, progress=True, columns=_columns(column))
+    except (ValueError, IndexUnavailable) as exc:
         _fail(str(exc))
         return
-    for rejection in report.rejected:
-        console.print(f"[yellow]rejected[/] {escape(rejection.path)}: {escape(rejection.reason)}")
-    console.print(
-        f"[green]indexed[/] {report.articles} articles, {report.chunks} chunks into "
-        f"{settings.index_dir} ({report.duplicates} duplicates skipped, {len(report.rejected)} rejected)"
-    )
+    _summary(report, settings)
     if strict and report.rejected:
         raise typer.Exit(1)
+
+
+@app.command()
+def add(
+    paths: PathsArgument,
+    index: IndexOption = None,
+    strict: StrictOption = False,
+    column: ColumnOption = None,
+) -> None:
+    """Add new articles from PATHS and replace changed ones; unchanged ones are not re-embedded."""
+    settings = _settings(index)
+    try:
+        report = NewsQA(settings).add(paths, progress=True, columns=_columns(column))
+    except (ValueError, IndexUnavailable) as exc:
+        _fail(str(exc))
+        return
+    _summary(report, settings)
+    if strict and report.rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def remove(
+    keys: Annotated[list[str], typer.Argument(help="Article ids or URLs to remove")],
+    index: IndexOption = None,
+) -> None:
+    """Remove articles by id or URL (exits 1 if any was not in the index)."""
+    settings = _settings(index)
+    try:
+        report = NewsQA(settings).remove(keys)
+    except IndexUnavailable as exc:
+        _fail(str(exc))
+        return
+    for key in report.not_found:
+        console.print(f"[yellow]not found[/] {escape(key)}")
+    console.print(
+        f"[green]removed[/] {report.removed}; the index holds {report.articles} articles, "
+        f"{report.chunks} chunks"
+    )
+    if report.not_found:
+        raise typer.Exit(1)
+
+
+def _columns(pairs: list[str] | None) -> dict[str, str]:
+    from newsqa.ingest.fields import ALIASES
+
+    columns: dict[str, str] = {}
+    for pair in pairs or []:
+        field, sep, name = pair.partition("=")
+        if not sep or field.strip() not in ALIASES or not name.strip():
+            _fail(f"--column {pair!r}: use FIELD=COLUMN with FIELD one of {', '.join(ALIASES)}")
+        columns[field.strip()] = name.strip()
+    return columns
+
+
+def _summary(report: BuildReport, settings: Settings) -> None:
+    for rejection in report.rejected:
+        console.print(f"[yellow]rejected[/] {escape(rejection.path)}: {escape(rejection.reason)}")
+    table = Table("articles", "count", title="Summary")
+    for label, value in [
+        ("added", report.added),
+        ("updated", report.updated),
+        ("unchanged", report.unchanged),
+        ("skipped as duplicate", report.duplicates),
+        ("recorded as another outlet's copy", report.syndicated),
+        ("rejected", len(report.rejected)),
+        ("chunks embedded", report.embedded),
+    ]:
+        table.add_row(label, str(value))
+    console.print(table)
+    console.print(
+        f"[green]indexed[/] {report.articles} articles, {report.chunks} chunks in "
+        f"{settings.index_dir}" + ("" if report.manifest else " (no changes)")
+    )
 
 
 @app.command()

@@ -144,7 +144,7 @@ class Composer:
                     candidate.text,
                     candidate.start,
                     candidate.end,
-                    (p.source,) if p.source else (),
+                    p.outlets or ((p.source,) if p.source else ()),
                 )
             )
         return Answer(question, " ".join(parts), citations, passages, abstained=False)

@@ -27,6 +27,7 @@ class Settings:
     answer_sentences: int = 3
     abstain_threshold: float = 0.35
     torch_threads: int = 1
+    syndication_threshold: float = 0.85  # word 5-gram Jaccard at which two texts are one story
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

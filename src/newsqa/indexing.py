@@ -1,31 +1,39 @@
-"""Index building: ingest → chunk → embed → write, with progress and a summary."""
+"""Index updates: ingest → match stories → chunk → embed → one atomic write, with a summary."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from newsqa.articles import Article
+from newsqa.articles import Article, canonical_url
 from newsqa.chunking import Chunk, Chunker
 from newsqa.config import Settings
 from newsqa.embedding import Embedder
 from newsqa.ingest import Rejection, load_paths
 from newsqa.progress import Progress
-from newsqa.store import Manifest, write_index
+from newsqa.store import MANIFEST, IndexStore, Manifest
+from newsqa.syndication import band_keys, shingles, similarity
+from newsqa.writer import IndexWriter
 
 
 @dataclass
 class BuildReport:
-    """What a build did: counts, duplicates skipped, files rejected."""
+    """What one build, add or remove did, counted per article; `embedded` counts model inputs."""
 
-    articles: int = 0
-    chunks: int = 0
-    embedded: int = 0
-    duplicates: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0  # exact copies of an indexed story (same text), skipped
+    syndicated: int = 0  # near-identical copies from other outlets, recorded on the story
+    removed: int = 0
+    embedded: int = 0  # texts sent to the embedding model
+    articles: int = 0  # articles in the index afterwards
+    chunks: int = 0  # chunks in the index afterwards
     rejected: list[Rejection] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
     manifest: Manifest | None = None
 
 
@@ -43,20 +51,72 @@ def embedding_text(article: Article, chunk: Chunk) -> str:
     return f"{article.title}\n{chunk.text}"
 
 
-def dedupe(articles: Iterable[Article]) -> tuple[list[Article], int]:
-    """Keep the first of articles with the same id or identical content."""
-    seen_ids: set[str] = set()
-    seen_hashes: set[str] = set()
-    kept: list[Article] = []
-    skipped = 0
-    for article in articles:
-        if article.article_id in seen_ids or article.content_hash in seen_hashes:
-            skipped += 1
-            continue
-        seen_ids.add(article.article_id)
-        seen_hashes.add(article.content_hash)
-        kept.append(article)
-    return kept, skipped
+def update_index(
+    articles: Iterable[Article],
+    settings: Settings,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    fresh: bool = False,
+) -> BuildReport:
+    """Add new articles, replace changed ones, skip unchanged and duplicate ones.
+
+    `fresh` starts from an empty index (a rebuild); otherwise the current index is copied
+    and changed. Either way the result replaces the index in one atomic swap, and only if
+    something changed.
+    """
+    progress = progress or Progress.silent()
+    articles = list(articles)
+    report = BuildReport()
+    new_index = fresh or not (settings.index_dir / MANIFEST).exists()
+    with IndexWriter(
+        settings.index_dir,
+        fresh=fresh,
+        model=embedder.model_id,
+        dimension=embedder.dimension if new_index else 0,  # else the index's own
+        chunk_tokens=settings.chunk_tokens,
+        chunk_overlap=settings.chunk_overlap,
+    ) as writer:
+        settings = settings.replace(
+            chunk_tokens=writer.chunk_tokens, chunk_overlap=writer.chunk_overlap
+        )
+        seen: set[str] = set()
+        to_embed: list[Article] = []
+        for article in progress.track(articles, "Matching stories", unit="articles"):
+            if _file_article(writer, article, seen, settings.syndication_threshold, report):
+                to_embed.append(article)
+        _embed_into(writer, to_embed, settings, embedder, progress, report)
+        if writer.changed:
+            report.manifest = writer.commit()
+        _count_index(writer, report)
+    return report
+
+
+def remove_from_index(keys: Iterable[str], settings: Settings) -> BuildReport:
+    """Remove articles by id or URL; a URL of a syndicated copy drops only that outlet."""
+    manifest = Manifest.read(settings.index_dir)
+    report = BuildReport()
+    with IndexWriter(
+        settings.index_dir,
+        fresh=False,
+        model=manifest.model,
+        dimension=manifest.dimension,
+        chunk_tokens=manifest.chunk_tokens,
+        chunk_overlap=manifest.chunk_overlap,
+    ) as writer:
+        for key in keys:
+            found = writer.resolve(key.strip(), canonical_url(key))
+            if found is None:
+                report.not_found.append(key)
+            elif found[0] == "story":
+                writer.remove_story(found[1])
+                report.removed += 1
+            else:
+                writer.remove_copy(found[1])
+                report.removed += 1
+        if writer.changed:
+            report.manifest = writer.commit()
+        _count_index(writer, report)
+    return report
 
 
 def build_from_articles(
@@ -65,26 +125,8 @@ def build_from_articles(
     embedder: Embedder,
     progress: Progress | None = None,
 ) -> BuildReport:
-    progress = progress or Progress.silent()
-    kept, duplicates = dedupe(articles)
-    chunker = make_chunker(settings, embedder)
-    chunks: list[Chunk] = []
-    texts: list[str] = []
-    for article in progress.track(kept, "Chunking articles", unit="articles"):
-        for chunk in chunker.chunk(article):
-            chunks.append(chunk)
-            texts.append(embedding_text(article, chunk))
-    vectors = _embed(texts, embedder, settings.embed_batch_size, progress)
-    manifest = write_index(
-        settings.index_dir,
-        kept,
-        chunks,
-        vectors,
-        model=embedder.model_id,
-        chunk_tokens=settings.chunk_tokens,
-        chunk_overlap=settings.chunk_overlap,
-    )
-    return BuildReport(len(kept), len(chunks), len(texts), duplicates, [], manifest)
+    """Rebuild the index from scratch from `articles`."""
+    return update_index(articles, settings, embedder, progress, fresh=True)
 
 
 def build_from_paths(
@@ -92,22 +134,123 @@ def build_from_paths(
     settings: Settings,
     embedder: Embedder,
     progress: Progress | None = None,
+    columns: Mapping[str, str] | None = None,
+    fresh: bool = True,
 ) -> BuildReport:
-    report = load_paths(paths)
-    if not report.articles:
-        reasons = "; ".join(f"{r.path}: {r.reason}" for r in report.rejected[:5])
+    """Read files and folders, then rebuild (`fresh`) or update the index with them."""
+    read = load_paths(paths, columns=columns, progress=progress)
+    if fresh and not read.articles:
+        reasons = "; ".join(f"{r.path}: {r.reason}" for r in read.rejected[:5])
         raise ValueError("no articles to index" + (f" ({reasons})" if reasons else ""))
-    built = build_from_articles(report.articles, settings, embedder, progress)
-    built.rejected = report.rejected
-    return built
+    report = update_index(read.articles, settings, embedder, progress, fresh=fresh)
+    report.rejected = read.rejected
+    return report
+
+
+def _file_article(
+    writer: IndexWriter, article: Article, seen: set[str], threshold: float, report: BuildReport
+) -> bool:
+    """Decide what `article` is to the index; True when its chunks must be (re)embedded."""
+    if article.article_id in seen:
+        report.duplicates += 1
+        return False
+    seen.add(article.article_id)
+    stored = writer.stored_article(article.article_id)
+    if stored is not None:
+        if stored.content_hash == article.content_hash:
+            if _metadata(stored) == _metadata(article):
+                report.unchanged += 1
+            else:
+                writer.put_article(article)  # new date, outlet or link: no re-embedding
+                report.updated += 1
+            return False
+        writer.remove_chunks(article.article_id)
+        writer.put_article(article)
+        report.updated += 1
+        return True
+    copy = writer.syndicated(article.article_id)
+    if copy is not None:
+        if copy[1] == article.content_hash:
+            report.unchanged += 1
+            return False
+        writer.remove_copy(article.article_id)  # the copy changed: match it afresh below
+    story = _same_story(writer, article, threshold)
+    if story is not None:
+        writer.add_copy(story[0], article)
+        if story[1]:
+            report.duplicates += 1
+        else:
+            report.syndicated += 1
+        return False
+    writer.put_article(article)
+    report.added += 1
+    return True
+
+
+def _same_story(writer: IndexWriter, article: Article, threshold: float) -> tuple[str, bool] | None:
+    """(story id, exact copy?) of an indexed story this article repeats, if any."""
+    exact = writer.story_with_hash(article.content_hash)
+    if exact is not None:
+        return exact, True
+    parts = shingles(article.body)
+    best: tuple[float, str] | None = None
+    for story_id, body in writer.candidate_stories(band_keys(parts)):
+        if story_id == article.article_id:
+            continue
+        score = similarity(parts, shingles(body))
+        if score >= threshold and (best is None or score > best[0]):
+            best = (score, story_id)
+    return (best[1], False) if best else None
+
+
+def _metadata(article: Article) -> tuple[object, ...]:
+    return (
+        article.source,
+        article.published_at,
+        article.url,
+        article.author,
+        article.category,
+        article.summary,
+    )
+
+
+def _embed_into(
+    writer: IndexWriter,
+    articles: list[Article],
+    settings: Settings,
+    embedder: Embedder,
+    progress: Progress,
+    report: BuildReport,
+) -> None:
+    chunker = make_chunker(settings, embedder)
+    pieces: list[tuple[Article, list[Chunk]]] = []
+    texts: list[str] = []
+    for article in progress.track(articles, "Chunking articles", unit="articles"):
+        chunks = chunker.chunk(article)
+        pieces.append((article, chunks))
+        texts.extend(embedding_text(article, chunk) for chunk in chunks)
+    vectors = _embed(texts, embedder, settings.embed_batch_size, progress)
+    report.embedded += len(texts)
+    offset = 0
+    for article, chunks in pieces:
+        writer.add_chunks(article.title, chunks, vectors[offset : offset + len(chunks)])
+        offset += len(chunks)
+
+
+def _count_index(writer: IndexWriter, report: BuildReport) -> None:
+    store = IndexStore.open(writer.index_dir)
+    try:
+        report.articles, report.chunks = store.article_count(), store.chunk_count()
+    finally:
+        store.close()
 
 
 def _embed(texts: list[str], embedder: Embedder, batch_size: int, progress: Progress) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, embedder.dimension), dtype=np.float32)
     batches = [texts[i : i + batch_size] for i in range(0, len(texts), batch_size)]
     parts = [
         embedder.encode(batch, batch_size=batch_size)
         for batch in progress.track(batches, f"Embedding {len(texts)} chunks", unit="batches")
     ]
-    if not parts:
-        return np.zeros((0, embedder.dimension), dtype=np.float32)
     return np.vstack(parts)

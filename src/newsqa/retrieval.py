@@ -25,6 +25,7 @@ class Passage:
     start: int = 0
     end: int = 0
     dense_score: float = 0.0
+    outlets: tuple[str, ...] = ()
 
     @classmethod
     def from_chunk(cls, chunk: StoredChunk, score: float, dense_score: float = 0.0) -> Passage:
@@ -40,6 +41,7 @@ class Passage:
             start=chunk.start,
             end=chunk.end,
             dense_score=dense_score,
+            outlets=chunk.outlets,
         )
 
 

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import hashlib
 import json
-import os
-import shutil
 import sqlite3
-import tempfile
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-from newsqa.articles import Article
-from newsqa.chunking import Chunk
+from newsqa.articles import Article, Outlet
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -40,6 +32,20 @@ CREATE TABLE chunks (
 CREATE INDEX chunks_by_article ON chunks(article_id, position);
 CREATE INDEX articles_by_date ON articles(published_at);
 CREATE VIRTUAL TABLE chunks_fts USING fts5(title, text, tokenize='porter unicode61');
+"""
+# Tables for updates and syndication; `IF NOT EXISTS` upgrades indexes built before them.
+UPDATE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS syndication (
+    article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, source TEXT, url TEXT,
+    published_at TEXT, content_hash TEXT NOT NULL, seq INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS syndication_by_story ON syndication(story_id, seq);
+CREATE INDEX IF NOT EXISTS syndication_by_url ON syndication(url);
+CREATE TABLE IF NOT EXISTS story_bands (band TEXT NOT NULL, article_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS story_bands_by_band ON story_bands(band);
+CREATE INDEX IF NOT EXISTS story_bands_by_article ON story_bands(article_id);
+CREATE INDEX IF NOT EXISTS articles_by_hash ON articles(content_hash);
+CREATE INDEX IF NOT EXISTS articles_by_url ON articles(url);
 """
 
 
@@ -108,7 +114,18 @@ class IndexStore:
 
     @classmethod
     def open(cls, index_dir: Path | str, model: str | None = None) -> IndexStore:
+        """Open the index; a swap that lands while the files are opened is retried."""
         index_dir = Path(index_dir)
+        for _ in range(5):
+            before = _identity(index_dir)
+            store = cls._open_once(index_dir, model)
+            if _identity(index_dir) == before:
+                return store
+            store.close()  # a writer swapped in a new index meanwhile: open that one
+        return cls._open_once(index_dir, model)
+
+    @classmethod
+    def _open_once(cls, index_dir: Path, model: str | None) -> IndexStore:
         manifest = Manifest.read(index_dir)
         if manifest.format_version != FORMAT_VERSION:
             raise IndexUnavailable(
@@ -170,7 +187,21 @@ class IndexStore:
         ).fetchone()
         if row is None:
             return None
-        return Article(*row[:10], outlets=tuple(json.loads(row[10])))
+        return Article(
+            *row[:10], outlets=tuple(json.loads(row[10])), syndication=self.syndication(article_id)
+        )
+
+    def syndication(self, article_id: str) -> tuple[Outlet, ...]:
+        """The other outlets that ran this story, each with its own link and date."""
+        try:
+            rows = self.db.execute(
+                "SELECT source, url, published_at, article_id FROM syndication "
+                "WHERE story_id = ? ORDER BY seq",
+                (article_id,),
+            ).fetchall()
+        except sqlite3.OperationalError:  # an index built before syndication was recorded
+            return ()
+        return tuple(Outlet(r[0] or "", r[1], r[2], r[3]) for r in rows)
 
     def article_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -191,155 +222,10 @@ class IndexStore:
         return row[0], row[1]
 
 
-def write_index(
-    index_dir: Path | str,
-    articles: Iterable[Article],
-    chunks: Sequence[Chunk],
-    vectors: np.ndarray,
-    *,
-    model: str,
-    chunk_tokens: int,
-    chunk_overlap: int,
-) -> Manifest:
-    """Write a complete index into a sibling temp folder, fsync it, then swap it into place."""
-    index_dir = Path(index_dir).absolute()
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building-", dir=index_dir.parent))
+def _identity(index_dir: Path) -> tuple[int, int] | None:
+    """Which manifest file is in place (inode, mtime): it changes with every swap."""
     try:
-        articles = list(articles)
-        _write_database(staging / DATABASE, articles, chunks)
-        _write_vectors(
-            staging / VECTORS, vectors, dimension=vectors.shape[1] if vectors.ndim == 2 else 0
-        )
-        manifest = Manifest(
-            format_version=FORMAT_VERSION,
-            model=model,
-            dimension=int(vectors.shape[1]) if vectors.ndim == 2 else 0,
-            backend=f"faiss-{faiss.__version__}:IndexIDMap2(IndexFlatIP)",
-            chunk_tokens=chunk_tokens,
-            chunk_overlap=chunk_overlap,
-            articles=len(articles),
-            chunks=len(chunks),
-            built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-            checksums={name: _sha256(staging / name) for name in (DATABASE, VECTORS)},
-        )
-        (staging / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
-        _keep_extra_files(index_dir, staging)
-        _fsync_tree(staging)
-        _swap_into_place(staging, index_dir)
-        return manifest
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _write_database(path: Path, articles: list[Article], chunks: Sequence[Chunk]) -> None:
-    db = sqlite3.connect(path)
-    try:
-        db.executescript(SCHEMA)
-        db.executemany(
-            "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    a.article_id,
-                    a.title,
-                    a.body,
-                    a.source,
-                    a.published_at,
-                    a.url,
-                    a.author,
-                    a.category,
-                    a.summary,
-                    a.origin,
-                    json.dumps(list(a.outlets)),
-                    a.content_hash,
-                )
-                for a in articles
-            ],
-        )
-        titles = {a.article_id: a.title for a in articles}
-        db.executemany(
-            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
-            [
-                (i, c.article_id, c.position, c.text, c.start, c.end, c.tokens)
-                for i, c in enumerate(chunks)
-            ],
-        )
-        db.executemany(
-            "INSERT INTO chunks_fts(rowid, title, text) VALUES (?,?,?)",
-            [(i, titles[c.article_id], c.text) for i, c in enumerate(chunks)],
-        )
-        db.commit()
-    finally:
-        db.close()
-
-
-def _write_vectors(path: Path, vectors: np.ndarray, dimension: int) -> None:
-    index = faiss.IndexIDMap2(faiss.IndexFlatIP(max(dimension, 1)))
-    if len(vectors):
-        index.add_with_ids(
-            np.ascontiguousarray(vectors, dtype=np.float32), np.arange(len(vectors), dtype=np.int64)
-        )
-    faiss.write_index(index, str(path))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _keep_extra_files(index_dir: Path, staging: Path) -> None:
-    """Files a user keeps in the index folder (e.g. its README) survive a rebuild."""
-    if not index_dir.is_dir():
-        return
-    for item in index_dir.iterdir():
-        if (
-            item.is_file()
-            and item.name not in {MANIFEST, VECTORS, DATABASE}
-            and not item.name.startswith(".")
-        ):
-            shutil.copy2(item, staging / item.name)
-
-
-def _fsync_tree(folder: Path) -> None:
-    for item in folder.iterdir():
-        with item.open("rb") as handle:
-            os.fsync(handle.fileno())
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _swap_into_place(staging: Path, index_dir: Path) -> None:
-    """Atomic exchange of the two folders where the OS allows it, else two quick renames."""
-    if index_dir.exists() and _rename_exchange(staging, index_dir):
-        return  # staging now holds the old index and is removed by the caller
-    if index_dir.exists():
-        retired = index_dir.with_name(f".{index_dir.name}.retired-{os.getpid()}")
-        os.replace(index_dir, retired)
-        os.replace(staging, index_dir)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.replace(staging, index_dir)
-    fd = os.open(index_dir.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _rename_exchange(a: Path, b: Path) -> bool:
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return result == 0
+        info = (index_dir / MANIFEST).stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns

@@ -1,0 +1,388 @@
+"""IndexWriter: every change (build, add, update, remove) goes to a staged copy, then one swap."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+
+import faiss
+import numpy as np
+
+from newsqa.articles import Article, Outlet
+from newsqa.chunking import Chunk
+from newsqa.staging import fsync_tree, new_staging, remove_stale, swap_into_place, writer_lock
+from newsqa.store import (
+    DATABASE,
+    FORMAT_VERSION,
+    MANIFEST,
+    SCHEMA,
+    UPDATE_SCHEMA,
+    VECTORS,
+    IndexUnavailable,
+    Manifest,
+)
+from newsqa.syndication import band_keys, shingles
+
+_ARTICLE_COLUMNS = (
+    "article_id, title, body, source, published_at, url, author, category, summary, origin, "
+    "outlets, content_hash"
+)
+
+
+class IndexWriter:
+    """Stages changes to one index folder; `commit()` makes them visible all at once.
+
+    Use as a context manager: it takes the writer lock, clears staging folders left by a
+    killed writer, and removes its own staging folder on the way out, so a crash at any
+    point leaves the previous index untouched.
+    """
+
+    def __init__(
+        self,
+        index_dir: Path | str,
+        *,
+        fresh: bool,
+        model: str,
+        dimension: int,
+        chunk_tokens: int,
+        chunk_overlap: int,
+    ) -> None:
+        self.index_dir = Path(index_dir).absolute()
+        self.fresh = fresh
+        self.model = model
+        self.dimension = dimension
+        self.chunk_tokens = chunk_tokens
+        self.chunk_overlap = chunk_overlap
+        self.changed = fresh
+        self._lock = writer_lock(self.index_dir)
+        self.staging: Path | None = None
+        self.db: sqlite3.Connection
+        self.vectors: faiss.IndexIDMap2
+        self._next_chunk_id = 0
+        self._removed_ids: list[int] = []
+
+    def __enter__(self) -> IndexWriter:
+        self._lock.__enter__()
+        try:
+            remove_stale(self.index_dir)
+            existing = (self.index_dir / MANIFEST).exists()
+            if not self.fresh and existing:
+                self._check_manifest(Manifest.read(self.index_dir))
+            self.fresh = self.fresh or not existing
+            self.changed = self.fresh
+            self.staging = new_staging(self.index_dir, copy_current=not self.fresh)
+            self._open_staged()
+        except BaseException:
+            self._cleanup()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._cleanup()
+
+    # -- reading the staged index -------------------------------------------------------------
+
+    def stored_hash(self, article_id: str) -> str | None:
+        row = self.db.execute(
+            "SELECT content_hash FROM articles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def stored_article(self, article_id: str) -> Article | None:
+        row = self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return Article(*row[:10], outlets=tuple(json.loads(row[10]))) if row else None
+
+    def syndicated(self, article_id: str) -> tuple[str, str] | None:
+        """(story id, content hash) when this article is recorded as another outlet's copy."""
+        row = self.db.execute(
+            "SELECT story_id, content_hash FROM syndication WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def story_with_hash(self, content_hash: str) -> str | None:
+        row = self.db.execute(
+            "SELECT article_id FROM articles WHERE content_hash = ? LIMIT 1", (content_hash,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def candidate_stories(self, bands: Sequence[str]) -> list[tuple[str, str]]:
+        """(article id, body) of stories sharing at least one LSH band."""
+        marks = ",".join("?" * len(bands))
+        return self.db.execute(
+            "SELECT article_id, body FROM articles WHERE article_id IN "
+            f"(SELECT article_id FROM story_bands WHERE band IN ({marks}))",
+            list(bands),
+        ).fetchall()
+
+    def resolve(self, key: str, url: str | None) -> tuple[str, str] | None:
+        """('story', id) or ('copy', id) for an article id or URL; None when unknown."""
+        for kind, table in (("story", "articles"), ("copy", "syndication")):
+            row = self.db.execute(
+                f"SELECT article_id FROM {table} WHERE article_id = ? OR url = ? LIMIT 1",
+                (key, url or key),
+            ).fetchone()
+            if row:
+                return kind, row[0]
+        return None
+
+    # -- staging changes ----------------------------------------------------------------------
+
+    def put_article(self, article: Article) -> None:
+        """Insert or replace an article row (its chunks are left alone) and its story bands."""
+        self.db.execute(
+            f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                article.article_id,
+                article.title,
+                article.body,
+                article.source,
+                article.published_at,
+                article.url,
+                article.author,
+                article.category,
+                article.summary,
+                article.origin,
+                json.dumps(self._merge_outlets(article.source, ())),
+                article.content_hash,
+            ),
+        )
+        self._refresh_outlets(article.article_id)
+        self.db.execute("DELETE FROM story_bands WHERE article_id = ?", (article.article_id,))
+        self._insert_bands(article.article_id, article.body)
+        self.changed = True
+
+    def remove_chunks(self, article_id: str) -> int:
+        ids = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT chunk_id FROM chunks WHERE article_id = ?", (article_id,)
+            )
+        ]
+        if ids:
+            marks = ",".join("?" * len(ids))
+            self.db.execute(f"DELETE FROM chunks_fts WHERE rowid IN ({marks})", ids)
+            self.db.execute(f"DELETE FROM chunks WHERE chunk_id IN ({marks})", ids)
+            self._removed_ids.extend(ids)
+            self.changed = True
+        return len(ids)
+
+    def add_chunks(self, title: str, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        """Store chunks and their vectors under fresh ids (never reused within an index)."""
+        if not chunks:
+            return
+        ids = list(range(self._next_chunk_id, self._next_chunk_id + len(chunks)))
+        self._next_chunk_id += len(chunks)
+        self.db.executemany(
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
+            [
+                (i, c.article_id, c.position, c.text, c.start, c.end, c.tokens)
+                for i, c in zip(ids, chunks, strict=True)
+            ],
+        )
+        self.db.executemany(
+            "INSERT INTO chunks_fts(rowid, title, text) VALUES (?,?,?)",
+            [(i, title, c.text) for i, c in zip(ids, chunks, strict=True)],
+        )
+        self.vectors.add_with_ids(
+            np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+        )
+        self.changed = True
+
+    def remove_story(self, article_id: str) -> int:
+        """Remove an article, its chunks and its syndicated copies; returns copies removed."""
+        self.remove_chunks(article_id)
+        copies = self.db.execute(
+            "DELETE FROM syndication WHERE story_id = ?", (article_id,)
+        ).rowcount
+        self.db.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
+        self.db.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
+        self.changed = True
+        return copies
+
+    def add_copy(self, story_id: str, article: Article) -> None:
+        """Record `article` as the same story run by another outlet (or at another URL)."""
+        seq = self.db.execute(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM syndication WHERE story_id = ?", (story_id,)
+        ).fetchone()[0]
+        self.db.execute(
+            "INSERT OR REPLACE INTO syndication VALUES (?,?,?,?,?,?,?)",
+            (
+                article.article_id,
+                story_id,
+                article.source,
+                article.url,
+                article.published_at,
+                article.content_hash,
+                seq,
+            ),
+        )
+        self._refresh_outlets(story_id)
+
+    def remove_copy(self, article_id: str) -> None:
+        found = self.syndicated(article_id)
+        self.db.execute("DELETE FROM syndication WHERE article_id = ?", (article_id,))
+        if found:
+            self._refresh_outlets(found[0])
+
+    def commit(self) -> Manifest:
+        """Write vectors and manifest, fsync, and swap the staged index into place."""
+        assert self.staging is not None
+        if self._removed_ids:
+            self.vectors.remove_ids(np.asarray(self._removed_ids, dtype=np.int64))
+            self._removed_ids = []
+        self.db.commit()
+        articles = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        chunks = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        self.db.close()
+        faiss.write_index(self.vectors, str(self.staging / VECTORS))
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            model=self.model,
+            dimension=self.dimension,
+            backend=f"faiss-{faiss.__version__}:IndexIDMap2(IndexFlatIP)",
+            chunk_tokens=self.chunk_tokens,
+            chunk_overlap=self.chunk_overlap,
+            articles=int(articles),
+            chunks=int(chunks),
+            built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            checksums={name: _sha256(self.staging / name) for name in (DATABASE, VECTORS)},
+        )
+        (self.staging / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2), "utf-8")
+        fsync_tree(self.staging)
+        swap_into_place(self.staging, self.index_dir)
+        self.changed = False
+        return manifest
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _check_manifest(self, manifest: Manifest) -> None:
+        if manifest.format_version != FORMAT_VERSION or manifest.model != self.model:
+            raise IndexUnavailable(
+                f"index at {self.index_dir} was built with model {manifest.model!r} (format "
+                f"{manifest.format_version}); adding with {self.model!r} is not possible — "
+                f"rebuild it with `newsqa build PATH... --index {self.index_dir}`"
+            )
+        self.dimension = manifest.dimension
+        self.chunk_tokens = manifest.chunk_tokens
+        self.chunk_overlap = manifest.chunk_overlap
+
+    def _open_staged(self) -> None:
+        assert self.staging is not None
+        self.db = sqlite3.connect(self.staging / DATABASE)
+        if self.fresh:
+            self.db.executescript(SCHEMA)
+            self.vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(max(self.dimension, 1)))
+        else:
+            self.vectors = faiss.read_index(str(self.staging / VECTORS))
+        self.db.executescript(UPDATE_SCHEMA)
+        self._backfill_bands()
+        stored_max = self.db.execute("SELECT COALESCE(MAX(chunk_id), -1) FROM chunks").fetchone()
+        vector_ids = faiss.vector_to_array(self.vectors.id_map)
+        vector_max = int(vector_ids.max()) if len(vector_ids) else -1
+        self._next_chunk_id = max(int(stored_max[0]), vector_max) + 1
+
+    def _backfill_bands(self) -> None:
+        """Indexes built before story bands were recorded get them on their first update."""
+        rows = self.db.execute(
+            "SELECT article_id, body FROM articles WHERE article_id NOT IN "
+            "(SELECT article_id FROM story_bands)"
+        ).fetchall()
+        for article_id, body in rows:
+            self._insert_bands(article_id, body)
+
+    def _insert_bands(self, article_id: str, body: str) -> None:
+        self.db.executemany(
+            "INSERT INTO story_bands VALUES (?, ?)",
+            [(band, article_id) for band in band_keys(shingles(body))],
+        )
+
+    def _refresh_outlets(self, story_id: str) -> None:
+        row = self.db.execute(
+            "SELECT source FROM articles WHERE article_id = ?", (story_id,)
+        ).fetchone()
+        if row is None:
+            return
+        copies = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT source FROM syndication WHERE story_id = ? ORDER BY seq", (story_id,)
+            )
+        ]
+        self.db.execute(
+            "UPDATE articles SET outlets = ? WHERE article_id = ?",
+            (json.dumps(self._merge_outlets(row[0], copies)), story_id),
+        )
+        self.changed = True
+
+    @staticmethod
+    def _merge_outlets(first: str, others: Iterable[str]) -> list[str]:
+        merged: list[str] = []
+        for name in (first, *others):
+            if name and name not in merged:
+                merged.append(name)
+        return merged
+
+    def _cleanup(self) -> None:
+        try:
+            if self.staging is not None:
+                if hasattr(self, "db"):
+                    self.db.close()
+                shutil.rmtree(self.staging, ignore_errors=True)
+                self.staging = None
+        finally:
+            self._lock.__exit__(None, None, None)
+
+
+def write_index(
+    index_dir: Path | str,
+    articles: Iterable[Article],
+    chunks: Sequence[Chunk],
+    vectors: np.ndarray,
+    *,
+    model: str,
+    chunk_tokens: int,
+    chunk_overlap: int,
+) -> Manifest:
+    """Write a complete index (articles as given, no story matching) and swap it into place."""
+    dimension = int(vectors.shape[1]) if vectors.ndim == 2 else 0
+    by_article: dict[str, list[int]] = {}
+    for i, chunk in enumerate(chunks):
+        by_article.setdefault(chunk.article_id, []).append(i)
+    with IndexWriter(
+        index_dir,
+        fresh=True,
+        model=model,
+        dimension=dimension,
+        chunk_tokens=chunk_tokens,
+        chunk_overlap=chunk_overlap,
+    ) as writer:
+        for article in articles:
+            writer.put_article(article)
+            rows = by_article.get(article.article_id, [])
+            writer.add_chunks(article.title, [chunks[i] for i in rows], vectors[rows])
+        return writer.commit()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+__all__ = ["IndexWriter", "Outlet", "write_index"]
