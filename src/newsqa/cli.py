@@ -118,7 +118,7 @@ def remove(
         _fail(str(exc))
         return
     for key in report.not_found:
-        console.print(f"[yellow]not found[/] {escape(key)}")
+        console.print(f"[yellow]not found[/] {escape(key)}", soft_wrap=True)
     console.print(
         f"[green]removed[/] {report.removed}; the index holds {report.articles} articles, "
         f"{report.chunks} chunks"
@@ -141,7 +141,10 @@ def _columns(pairs: list[str] | None) -> dict[str, str]:
 
 def _summary(report: BuildReport, settings: Settings) -> None:
     for rejection in report.rejected:
-        console.print(f"[yellow]rejected[/] {escape(rejection.path)}: {escape(rejection.reason)}")
+        console.print(
+            f"[yellow]rejected[/] {escape(rejection.path)}: {escape(rejection.reason)}",
+            soft_wrap=True,
+        )
     table = Table("articles", "count", title="Summary")
     for label, value in [
         ("added", report.added),
@@ -156,7 +159,8 @@ def _summary(report: BuildReport, settings: Settings) -> None:
     console.print(table)
     console.print(
         f"[green]indexed[/] {report.articles} articles, {report.chunks} chunks in "
-        f"{settings.index_dir}" + ("" if report.manifest else " (no changes)")
+        f"{settings.index_dir}" + ("" if report.manifest else " (no changes)"),
+        soft_wrap=True,
     )
 
 

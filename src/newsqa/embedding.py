@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
@@ -29,6 +30,7 @@ class Embedder:
     def __init__(self, model: str = DEFAULT_MODEL, threads: int | None = None) -> None:
         self.model_id = DEFAULT_MODEL if model in _DEFAULT_ALIASES else model
         self._threads = threads
+        self._busy = threading.Lock()  # a fast tokenizer must not be used by two threads at once
 
     @cached_property
     def _model(self) -> Any:
@@ -65,22 +67,26 @@ class Embedder:
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees for `text`, without special tokens."""
-        return len(
-            self._model.tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"]
-        )
+        model = self._model
+        with self._busy:
+            return len(
+                model.tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"]
+            )
 
     def encode(
         self, texts: Sequence[str], batch_size: int = 64, progress: bool = False
     ) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
-        )
+        model = self._model
+        with self._busy:
+            vectors = model.encode(
+                list(texts),
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:

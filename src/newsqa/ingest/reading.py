@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import io
 import re
+import zlib
 from pathlib import Path
 
 from newsqa.ingest.errors import IngestError
@@ -14,8 +16,9 @@ _CHARSET = re.compile(
 )
 
 
-def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+def read_bytes(path: Path, max_bytes: int | None = None) -> bytes:
     """The file's bytes (decompressed when it ends in .gz), refusing empty or oversize files."""
+    max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -63,9 +66,9 @@ def _declared_charset(head: bytes) -> str | None:
 
 def _gunzip(path: Path, data: bytes, max_bytes: int) -> bytes:
     try:
-        with gzip.GzipFile(fileobj=__import__("io").BytesIO(data)) as handle:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
             out = handle.read(max_bytes + 1)
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise IngestError(path, f"corrupt gzip file: {exc}") from exc
     if len(out) > max_bytes:
         raise IngestError(path, f"decompresses to over the {max_bytes:,} byte limit")
