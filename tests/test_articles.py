@@ -9,6 +9,7 @@ from newsqa.articles import (
     canonical_url,
     make_article,
     normalise_date,
+    normalise_outlet,
     normalise_text,
 )
 
@@ -22,6 +23,13 @@ from newsqa.articles import (
         ("November 27, 2023", "2023-11-27T00:00:00+00:00"),
         ("2023-11-27", "2023-11-27T00:00:00+00:00"),
         (1701074759, "2023-11-27T08:45:59+00:00"),
+        (1701074759000, "2023-11-27T08:45:59+00:00"),
+        ("1701074759", "2023-11-27T08:45:59+00:00"),
+        ("27 Nov 2023 03:45:59 EST", "2023-11-27T08:45:59+00:00"),
+        ("Nov 27, 2023 12:45 AM PST", "2023-11-27T08:45:00+00:00"),
+        ("2023-11-27 08:45:59Z", "2023-11-27T08:45:59+00:00"),
+        ("20231127T084559Z", "2023-11-27T08:45:59+00:00"),
+        ("Monday, 27 November 2023 09:45 CET", "2023-11-27T08:45:00+00:00"),
         ("not a date", None),
         ("", None),
         (None, None),
@@ -29,6 +37,12 @@ from newsqa.articles import (
 )
 def test_dates_become_iso_utc(raw: object, expected: str | None) -> None:
     assert normalise_date(raw) == expected
+
+
+def test_outlet_falls_back_to_the_site_name() -> None:
+    assert normalise_outlet("  The  Daily\nPlanet ") == "The Daily Planet"
+    assert normalise_outlet("", "https://www.planet.example/news/1") == "planet.example"
+    assert make_article(title="T", body="B.", url="https://www.bbc.co.uk/x").source == "bbc.co.uk"
 
 
 def test_canonical_url_drops_tracking_and_fragments() -> None:

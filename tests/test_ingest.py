@@ -83,3 +83,23 @@ def test_bad_files_are_reported_by_name_and_good_ones_kept(tmp_path: Path) -> No
 def test_missing_path_is_reported(tmp_path: Path) -> None:
     report = load_paths([tmp_path / "nope.json"])
     assert report.rejected and "no such file" in report.rejected[0].reason
+
+
+def test_declared_charset_and_format_by_content(tmp_path: Path) -> None:
+    page = (
+        "<html><head><meta charset='windows-1252'><title>Caf\xe9 opens</title></head><body>"
+        "<article><p>The caf\xe9 on the square serves cr\xeapes and co\xefncidences daily.</p>"
+        "<p>Owner Ren\xe9e Dupont opened it on Friday.</p></article></body></html>"
+    )
+    (tmp_path / "page.dat.html").write_bytes(page.encode("cp1252"))
+    (tmp_path / "feed.xml").write_text(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>Wire</title><item>"
+        "<title>Entry</title><description>Only a summary here.</description></item>"
+        "<item><title>Empty entry</title></item></channel></rss>"
+    )
+    report = load_paths([tmp_path])
+    bodies = {a.title: a.body for a in report.articles}
+    assert "Renée Dupont" in bodies["Café opens"]
+    assert bodies["Entry"] == "Only a summary here." and len(report.articles) == 2
+    [rejected] = report.rejected
+    assert rejected.path.endswith("feed.xml:entry 2") and "no content or summary" in rejected.reason
