@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from newsqa.answer import Answer
-from newsqa.articles import Article
+from newsqa.articles import Article, normalise_date
+from newsqa.catalog import Scope
 from newsqa.composer import Composer
 from newsqa.config import DEFAULT_MODEL, Settings
 from newsqa.embedding import Embedder
@@ -40,6 +41,7 @@ class NewsQA:
         self._embedder = embedder
         self._lock = threading.Lock()
         self._store: IndexStore | None = None
+        self._retriever: Retriever | None = None
         self._stamp: int | None = None
 
     @classmethod
@@ -83,13 +85,29 @@ class NewsQA:
             self._embedder = Embedder(model, threads=self.settings.torch_threads)
         return self._embedder
 
-    def ask(self, question: str, k: int | None = None, history: History | None = None) -> Answer:
+    def retriever(self) -> Retriever:
+        """The retriever of the current index (rebuilt when a new index is swapped in)."""
+        store = self.store
+        if self._retriever is None or self._retriever.store is not store:
+            self._retriever = Retriever(store, self.embedder, self.settings)
+        return self._retriever
+
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        history: History | None = None,
+        *,
+        sources: Iterable[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Answer:
+        """Answer `question`; `sources`, `since` and `until` limit the articles searched."""
         question = (question or "").strip()
         if not question:
             raise ValueError("the question is empty")
-        store = self.store
-        retriever = Retriever(store, self.embedder, self.settings)
-        passages = retriever.search(question, k or self.settings.top_k)
+        scope = make_scope(sources, since, until)
+        passages = self.retriever().search(question, k or self.settings.top_k, scope)
         relevance = max((p.dense_score for p in passages), default=0.0)
         composer = Composer(
             self.settings.answer_sentences,
@@ -161,6 +179,20 @@ class NewsQA:
             "last_published": last,
             "sources": dict(store.sources()),
         }
+
+
+def make_scope(sources: Iterable[str] | None, since: str | None, until: str | None) -> Scope:
+    """Explicit filters; dates in any common style, normalised to ISO 8601 UTC."""
+    start = normalise_date(since) if since else None
+    end = normalise_date(until) if until else None
+    if since and start is None:
+        raise ValueError(f"cannot read the date {since!r}")
+    if until and end is None:
+        raise ValueError(f"cannot read the date {until!r}")
+    if end and len(until or "") <= 10:  # a bare day means the whole day
+        end = end[:10] + "T23:59:59+00:00"
+    names = frozenset(s for s in sources or () if s)
+    return Scope(sources=names or None, since=start, until=end)
 
 
 def build_sample_index(

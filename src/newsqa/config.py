@@ -23,7 +23,10 @@ class Settings:
     top_k: int = 10
     dense_candidates: int = 100
     lexical_candidates: int = 100
-    dense_weight: float = 0.5
+    dense_weight: float = 0.3
+    rerank_pool: int = 20
+    rerank_weights: tuple[float, float, float, float] = (1.0, 0.25, 2.0, 2.0)
+    passage_tokens: int = 250
     answer_sentences: int = 3
     abstain_threshold: float = 0.35
     torch_threads: int = 1

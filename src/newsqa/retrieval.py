@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
+import numpy as np
+
+from newsqa.catalog import ChunkCatalog, Scope
 from newsqa.config import Settings
 from newsqa.embedding import Embedder
-from newsqa.query_terms import fts_match
+from newsqa.outlets import OutletDirectory
+from newsqa.passage_windows import Window, widen
+from newsqa.query_terms import content_words, fts_match
+from newsqa.question import QuestionPart, plan_question
+from newsqa.sentences import split_sentences
 from newsqa.store import IndexStore, StoredChunk
+from newsqa.tokens import count_tokens
 
 
 @dataclass(frozen=True)
@@ -45,29 +54,199 @@ class Passage:
         )
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A chunk found by one or more searches, with the evidence used to rank it."""
+
+    chunk_id: int
+    order: int
+    whole: float
+    part: float
+
+
 class Retriever:
-    """Hybrid search: `dense_weight` × min-max dense score + (1 − w) × BM25 / max BM25."""
+    """Outlet- and date-aware hybrid retrieval with claim-level reranking.
+
+    1. The question is analysed: outlets and days it names, and its separate claims.
+    2. Each (claim, outlet) pair gets its own hybrid search — dense (exact, over the allowed
+       chunks) fused with FTS5 BM25 — with filters applied before ranking.
+    3. The lists are interleaved; candidates are reranked by list order, by their best
+       normalised score for the whole question and for any single claim, and by how much of
+       a claim's rare words one sentence of the chunk holds.
+    4. Each chunk is widened with whole neighbouring sentences up to `passage_tokens`.
+    """
 
     def __init__(self, store: IndexStore, embedder: Embedder, settings: Settings) -> None:
         self.store = store
         self.embedder = embedder
         self.settings = settings
+        self.catalog = ChunkCatalog(store)
+        self.outlets = OutletDirectory(name for name, _ in store.sources())
 
-    def search(self, question: str, k: int | None = None) -> list[Passage]:
+    def search(
+        self, question: str, k: int | None = None, scope: Scope | None = None
+    ) -> list[Passage]:
         k = k or self.settings.top_k
-        dense = self.store.dense_search(
-            self.embedder.encode_query(question), self.settings.dense_candidates
-        )
-        lexical = self.store.lexical_search(fts_match(question), self.settings.lexical_candidates)
-        fused = fuse(dense, lexical, self.settings.dense_weight)
-        top = sorted(fused.items(), key=lambda item: item[1], reverse=True)[:k]
-        chunks = self.store.chunks([chunk_id for chunk_id, _ in top])
-        similarity = dict(dense)
-        return [
-            Passage.from_chunk(chunks[cid], score, similarity.get(cid, 0.0))
-            for cid, score in top
-            if cid in chunks
+        scope = scope or Scope()
+        plan = plan_question(question, self.outlets)
+        texts = [plan.whole.text or question, *(p.text for p in plan.parts)]
+        vectors = self.embedder.encode(texts, batch_size=len(texts))
+        whole_lists = self._searches(plan.whole, vectors[0], scope, plan.whole)
+        part_lists = [
+            ranked
+            for part, vector in zip(plan.parts, vectors[1:], strict=True)
+            for ranked in self._searches(part, vector, scope, plan.whole)
         ]
+        candidates = _candidates(whole_lists, part_lists, self.settings.rerank_pool)
+        if not candidates:
+            return []
+        chunks = self.store.chunks([c.chunk_id for c in candidates])
+        ranked = self._rerank(candidates, chunks, texts)
+        similarity = self._similarity(vectors[0], [cid for cid, _ in ranked])
+        return self._passages(ranked, chunks, similarity, k)
+
+    def _searches(
+        self, part: QuestionPart, vector: np.ndarray, scope: Scope, whole: QuestionPart
+    ) -> list[list[tuple[int, float]]]:
+        """One fused list per outlet the part names (or the whole question names)."""
+        outlets = part.outlets or whole.outlets
+        days = part.dates if (part is not whole or len(outlets) <= 1) else ()
+        groups: list[frozenset[str] | None] = list(outlets) or [None]
+        return [self._hybrid(part.text, vector, _narrow(scope, group, days)) for group in groups]
+
+    def _hybrid(self, text: str, vector: np.ndarray, scope: Scope) -> list[tuple[int, float]]:
+        allowed = self.catalog.mask(scope)
+        if allowed is not None and not allowed.any() and scope.days:
+            scope = Scope(scope.sources, (), scope.since, scope.until)  # no article that day
+            allowed = self.catalog.mask(scope)
+        dense = self.catalog.dense(vector, self.settings.dense_candidates, allowed)
+        lexical = self.catalog.lexical(fts_match(text), self.settings.lexical_candidates, scope)
+        fused = fuse(dense, lexical, self.settings.dense_weight)
+        return sorted(fused.items(), key=lambda item: item[1], reverse=True)
+
+    def _rerank(
+        self, candidates: list[Candidate], chunks: dict[int, StoredChunk], texts: list[str]
+    ) -> list[tuple[int, float]]:
+        claims = [set(content_words(t)) for t in texts]
+        idf = self.catalog.idf(set().union(*claims))
+        weights = self.settings.rerank_weights
+        scored = []
+        for c in candidates:
+            chunk = chunks.get(c.chunk_id)
+            if chunk is None:
+                continue
+            coverage = _best_sentence_coverage(chunk.text, claims, idf)
+            score = (
+                weights[0] / (1 + c.order)
+                + weights[1] * c.whole
+                + weights[2] * c.part
+                + weights[3] * coverage
+            )
+            scored.append((c.chunk_id, score))
+        return sorted(scored, key=lambda item: item[1], reverse=True)
+
+    def _similarity(self, vector: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
+        rows = {int(cid): i for i, cid in enumerate(self.catalog.ids)}
+        return {
+            cid: float(self.catalog.matrix[rows[cid]] @ vector) for cid in chunk_ids if cid in rows
+        }
+
+    def _passages(
+        self,
+        ranked: list[tuple[int, float]],
+        chunks: dict[int, StoredChunk],
+        similarity: dict[int, float],
+        k: int,
+    ) -> list[Passage]:
+        passages: list[Passage] = []
+        for chunk_id, score in ranked:
+            chunk = chunks[chunk_id]
+            pieces = self.catalog.neighbours(
+                chunk.article_id, [chunk.position - 1, chunk.position, chunk.position + 1]
+            )
+            window = widen(chunk.start, chunk.end, pieces, self.settings.passage_tokens)
+            if any(_overlaps(p, chunk.article_id, window) for p in passages):
+                continue
+            text = self.catalog.body_span(chunk.article_id, window.start, window.end)
+            if count_tokens(text) > PASSAGE_TOKEN_LIMIT:
+                text, window = chunk.text, Window(chunk.start, chunk.end)
+            passages.append(
+                replace(
+                    Passage.from_chunk(chunk, score, similarity.get(chunk_id, 0.0)),
+                    text=text,
+                    start=window.start,
+                    end=window.end,
+                )
+            )
+            if len(passages) == k:
+                break
+        return passages
+
+
+PASSAGE_TOKEN_LIMIT = 256
+
+
+def _narrow(scope: Scope, sources: frozenset[str] | None, days: tuple[date, ...]) -> Scope:
+    """The caller's scope, further limited to the outlets and days a question names."""
+    if sources is not None and scope.sources is not None:
+        sources = (sources & scope.sources) or scope.sources
+    return Scope(sources if sources is not None else scope.sources, days, scope.since, scope.until)
+
+
+def _candidates(
+    whole_lists: list[list[tuple[int, float]]],
+    part_lists: list[list[tuple[int, float]]],
+    pool: int,
+) -> list[Candidate]:
+    """Round-robin over all lists (whole question first), with each chunk's best scores."""
+    whole_best = _best_normalised(whole_lists)
+    part_best = _best_normalised(part_lists)
+    lists = [*whole_lists, *part_lists]
+    order: list[int] = []
+    seen: set[int] = set()
+    depth = max((len(ranked) for ranked in lists), default=0)
+    for rank in range(depth):
+        for ranked in lists:
+            if rank < len(ranked) and ranked[rank][0] not in seen:
+                seen.add(ranked[rank][0])
+                order.append(ranked[rank][0])
+        if len(order) >= pool:
+            break
+    return [
+        Candidate(cid, i, whole_best.get(cid, 0.0), part_best.get(cid, 0.0))
+        for i, cid in enumerate(order[:pool])
+    ]
+
+
+def _best_normalised(lists: list[list[tuple[int, float]]]) -> dict[int, float]:
+    best: dict[int, float] = {}
+    for ranked in lists:
+        if not ranked:
+            continue
+        top = ranked[0][1] or 1.0
+        for cid, score in ranked:
+            best[cid] = max(best.get(cid, 0.0), score / top)
+    return best
+
+
+def _best_sentence_coverage(text: str, claims: list[set[str]], idf: dict[str, float]) -> float:
+    """Largest share of one claim's IDF mass found in a single sentence of `text`."""
+    best = 0.0
+    sentences = [set(content_words(s.text)) for s in split_sentences(text)]
+    for claim in claims:
+        total = sum(idf.get(w, 0.0) for w in claim)
+        if total <= 0:
+            continue
+        for words in sentences:
+            best = max(best, sum(idf.get(w, 0.0) for w in claim & words) / total)
+    return best
+
+
+def _overlaps(passage: Passage, article_id: str, window: Window) -> bool:
+    if passage.article_id != article_id:
+        return False
+    shared = min(passage.end, window.end) - max(passage.start, window.start)
+    return shared > 0.6 * max(1, window.end - window.start)
 
 
 def fuse(

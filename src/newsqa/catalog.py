@@ -1,0 +1,172 @@
+"""ChunkCatalog: the index's vectors and chunk metadata in memory, for filtered search."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from newsqa.store import IndexStore
+
+DAY_TOLERANCE = 1  # a day named in a question matches articles dated ±1 day (time zones)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which articles a search may return; filters apply before ranking."""
+
+    sources: frozenset[str] | None = None
+    days: tuple[date, ...] = ()
+    since: str | None = None
+    until: str | None = None
+
+    def sql(self) -> tuple[str, list[str]]:
+        """A WHERE fragment over `articles a`, with its parameters."""
+        clauses: list[str] = []
+        params: list[str] = []
+        if self.sources is not None:
+            clauses.append(f"a.source IN ({','.join('?' * len(self.sources))})")
+            params.extend(sorted(self.sources))
+        if self.days:
+            near = sorted(_near_days(self.days))
+            clauses.append(f"substr(a.published_at, 1, 10) IN ({','.join('?' * len(near))})")
+            params.extend(near)
+        if self.since:
+            clauses.append("a.published_at >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("a.published_at <= ?")
+            params.append(self.until)
+        return " AND ".join(clauses), params
+
+    @property
+    def unrestricted(self) -> bool:
+        return self == Scope()
+
+
+class ChunkCatalog:
+    """Vectors as one matrix plus per-chunk article, outlet and date, loaded once per index."""
+
+    def __init__(self, store: IndexStore) -> None:
+        self.store = store
+        total = store.vectors.ntotal
+        import faiss
+
+        self.ids = (
+            faiss.vector_to_array(store.vectors.id_map).astype(np.int64)
+            if total
+            else np.zeros(0, np.int64)
+        )
+        self.matrix = (
+            store.vectors.index.reconstruct_n(0, total) if total else np.zeros((0, 1), np.float32)
+        )
+        rows = store.db.execute(
+            "SELECT c.chunk_id, a.source, substr(a.published_at, 1, 10), a.published_at "
+            "FROM chunks c JOIN articles a USING (article_id)"
+        ).fetchall()
+        meta = {r[0]: r[1:] for r in rows}
+        self.source = np.array([meta.get(int(i), ("",))[0] or "" for i in self.ids], dtype=object)
+        self.day = np.array([meta.get(int(i), ("", ""))[1] or "" for i in self.ids], dtype=object)
+        self.published = np.array(
+            [meta.get(int(i), ("", "", ""))[2] or "" for i in self.ids], dtype=object
+        )
+        self.chunk_count = max(1, len(rows))
+        self._df: dict[str, int] = {}
+
+    def mask(self, scope: Scope) -> np.ndarray | None:
+        """Rows allowed by `scope` (None: all rows)."""
+        if scope.unrestricted:
+            return None
+        allowed = np.ones(len(self.ids), dtype=bool)
+        if scope.sources is not None:
+            allowed &= np.isin(self.source, list(scope.sources))
+        if scope.days:
+            allowed &= np.isin(self.day, sorted(_near_days(scope.days)))
+        if scope.since:
+            allowed &= self.published >= scope.since
+        if scope.until:
+            allowed &= self.published <= scope.until
+        return allowed
+
+    def dense(
+        self, query: np.ndarray, n: int, allowed: np.ndarray | None
+    ) -> list[tuple[int, float]]:
+        """Exact inner-product search over the allowed rows."""
+        if not len(self.ids):
+            return []
+        scores = self.matrix @ query.astype(np.float32)
+        if allowed is not None:
+            scores = np.where(allowed, scores, -np.inf)
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top])]
+        return [(int(self.ids[i]), float(scores[i])) for i in top if np.isfinite(scores[i])]
+
+    def lexical(self, match: str, n: int, scope: Scope) -> list[tuple[int, float]]:
+        """FTS5 BM25 restricted to the scope inside SQL (so a filter never empties the list)."""
+        if not match:
+            return []
+        where, params = scope.sql()
+        if not where:
+            return self.store.lexical_search(match, n)
+        try:
+            rows = self.store.db.execute(
+                "SELECT f.rowid, -bm25(chunks_fts) FROM chunks_fts f "
+                "JOIN chunks c ON c.chunk_id = f.rowid JOIN articles a USING (article_id) "
+                f"WHERE chunks_fts MATCH ? AND {where} ORDER BY bm25(chunks_fts) LIMIT ?",
+                (match, *params, n),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [(int(r), float(s)) for r, s in rows]
+
+    def idf(self, words: Iterable[str]) -> dict[str, float]:
+        """BM25-style inverse document frequency of each word over the chunks (cached)."""
+        out: dict[str, float] = {}
+        for word in words:
+            if word not in self._df:
+                self._df[word] = self._count(word)
+            df = self._df[word]
+            out[word] = math.log(1 + (self.chunk_count - df + 0.5) / (df + 0.5))
+        return out
+
+    def _count(self, word: str) -> int:
+        term = '"' + word.replace('"', "") + '"'
+        try:
+            return int(
+                self.store.db.execute(
+                    "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (term,)
+                ).fetchone()[0]
+            )
+        except sqlite3.OperationalError:
+            return 0
+
+    def body_span(self, article_id: str, start: int, end: int) -> str:
+        row = self.store.db.execute(
+            "SELECT substr(body, ?, ?) FROM articles WHERE article_id = ?",
+            (start + 1, end - start, article_id),
+        ).fetchone()
+        return row[0] if row else ""
+
+    def neighbours(
+        self, article_id: str, positions: Sequence[int]
+    ) -> list[tuple[int, str, int, int]]:
+        """(position, text, start, end) of the given chunk positions of one article."""
+        marks = ",".join("?" * len(positions))
+        return self.store.db.execute(
+            f"SELECT position, text, start, end FROM chunks WHERE article_id = ? AND position IN ({marks}) "
+            "ORDER BY position",
+            (article_id, *positions),
+        ).fetchall()
+
+
+def _near_days(days: Iterable[date]) -> set[str]:
+    return {
+        (day + timedelta(days=delta)).isoformat()
+        for day in days
+        for delta in range(-DAY_TOLERANCE, DAY_TOLERANCE + 1)
+    }

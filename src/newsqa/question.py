@@ -1,0 +1,76 @@
+"""Question analysis: the outlets and dates it names, and its parts (one claim each)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from newsqa.date_phrases import date_mentions
+from newsqa.outlets import OutletDirectory
+from newsqa.query_terms import content_words
+
+# Where multi-part questions change claim: commas, semicolons, and "while/whereas/but/and does…".
+_CLAUSE_BREAK = re.compile(
+    r"\s*[,;]\s*|\s+(?=(?:while|whereas|but|and (?:does|did|do|is|was|are|were|has|have|had|the|"
+    r"a|an|also|then|how|what|which|who))\b)",
+    re.I,
+)
+MIN_PART_WORDS = 4
+
+
+@dataclass(frozen=True)
+class QuestionPart:
+    """One claim of a question, with the outlets and days it names (outlet/date words removed)."""
+
+    text: str
+    outlets: tuple[frozenset[str], ...] = ()
+    dates: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuestionPlan:
+    """The whole question as a part, plus its separate claims when it has several."""
+
+    whole: QuestionPart
+    parts: tuple[QuestionPart, ...] = ()
+
+
+def clauses(question: str) -> list[str]:
+    """Split at clause breaks, merging fragments too short to retrieve on their own."""
+    merged: list[str] = []
+    for fragment in (f for f in _CLAUSE_BREAK.split(question) if f and f.strip()):
+        if merged and (
+            len(content_words(fragment)) < MIN_PART_WORDS
+            or len(content_words(merged[-1])) < MIN_PART_WORDS
+        ):
+            merged[-1] = f"{merged[-1]} {fragment}"
+        else:
+            merged.append(fragment)
+    return merged
+
+
+def analyse_part(text: str, directory: OutletDirectory) -> QuestionPart:
+    outlets = directory.mentions(text)
+    dates = date_mentions(text)
+    spans = sorted([(m.start, m.end) for m in outlets] + [(d.start, d.end) for d in dates])
+    stripped = text
+    for start, end in reversed(spans):
+        stripped = f"{stripped[:start]} {stripped[end:]}"
+    unique: list[frozenset[str]] = []
+    for mention in outlets:
+        if mention.sources not in unique:
+            unique.append(mention.sources)
+    return QuestionPart(
+        re.sub(r"\s+", " ", stripped).strip(),
+        tuple(unique),
+        tuple(dict.fromkeys(d.day for d in dates)),
+    )
+
+
+def plan_question(question: str, directory: OutletDirectory) -> QuestionPlan:
+    whole = analyse_part(question, directory)
+    pieces = clauses(question)
+    if len(pieces) < 2:
+        return QuestionPlan(whole)
+    return QuestionPlan(whole, tuple(analyse_part(piece, directory) for piece in pieces))
