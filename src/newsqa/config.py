@@ -27,6 +27,7 @@ class Settings:
     rerank_pool: int = 20
     rerank_weights: tuple[float, float, float, float] = (1.0, 0.25, 2.0, 2.0)
     passage_tokens: int = 250
+    passages_per_article: int = 3
     answer_sentences: int = 3
     abstain_threshold: float = 0.35
     torch_threads: int = 1

@@ -165,7 +165,10 @@ class Retriever:
                 chunk.article_id, [chunk.position - 1, chunk.position, chunk.position + 1]
             )
             window = widen(chunk.start, chunk.end, pieces, self.settings.passage_tokens)
-            if any(_overlaps(p, chunk.article_id, window) for p in passages):
+            same_article = [p for p in passages if p.article_id == chunk.article_id]
+            if len(same_article) >= self.settings.passages_per_article:
+                continue
+            if any(_overlaps(p, chunk.article_id, window) for p in same_article):
                 continue
             text = self.catalog.body_span(chunk.article_id, window.start, window.end)
             if count_tokens(text) > PASSAGE_TOKEN_LIMIT:
