@@ -150,6 +150,18 @@ class IndexStore:
         ).fetchall()
         return [(int(r), float(s)) for r, s in rows]
 
+    def match_count(self, match: str) -> int:
+        """How many chunks an FTS5 MATCH expression finds (0 for an empty expression)."""
+        if not match:
+            return 0
+        try:
+            row = self.db.execute(
+                "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (match,)
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return 0
+        return int(row[0])
+
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, StoredChunk]:
         if not chunk_ids:
             return {}
