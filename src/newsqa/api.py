@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -11,13 +12,14 @@ from newsqa.answer import Answer
 from newsqa.composer import Composer
 from newsqa.config import DEFAULT_MODEL, Settings
 from newsqa.embedding import Embedder
+from newsqa.followup import Turn, resolve, with_focus
 from newsqa.indexing import BuildReport, build_from_articles, build_from_paths
 from newsqa.progress import Progress
 from newsqa.retrieval import Retriever
 from newsqa.sample import sample_paths
 from newsqa.store import MANIFEST, IndexStore
 
-History = Sequence[Any]
+History = Sequence[Turn]
 
 
 class NewsQA:
@@ -29,6 +31,7 @@ class NewsQA:
         self._lock = threading.Lock()
         self._store: IndexStore | None = None
         self._stamp: int | None = None
+        self._outlet_cache: tuple[IndexStore | None, tuple[str, ...]] = (None, ())
 
     @classmethod
     def open(cls, index_dir: Path | str = "index", **overrides: Any) -> NewsQA:
@@ -61,15 +64,24 @@ class NewsQA:
         if not question:
             raise ValueError("the question is empty")
         store = self.store
+        follow = resolve(question, history)
         retriever = Retriever(store, self.embedder, self.settings)
-        passages = retriever.search(question, k or self.settings.top_k)
-        relevance = max((p.dense_score for p in passages), default=0.0)
+        passages = with_focus(retriever.search(follow.query, k or self.settings.top_k), follow)
         composer = Composer(
             self.settings.answer_sentences,
             self.settings.abstain_threshold,
-            similarity=self.embedder.similarity,
+            library=store,
+            outlets=self._outlets(store),
+            count_matches=store.match_count,
+            focus=follow.focus,
         )
-        return composer.compose(question, passages, relevance)
+        return dataclasses.replace(composer.compose(follow.query, passages), question=question)
+
+    def _outlets(self, store: IndexStore) -> tuple[str, ...]:
+        """The collection's outlets, read once per opened index."""
+        if self._outlet_cache[0] is not store:
+            self._outlet_cache = (store, tuple(name for name, _ in store.sources() if name))
+        return self._outlet_cache[1]
 
     def rebuild(self, paths: Iterable[Path | str], progress: bool = False) -> BuildReport:
         embedder = self._embedder or Embedder(self.settings.model or DEFAULT_MODEL)
