@@ -20,7 +20,7 @@ from newsqa.sentence_scoring import (
     term_weights,
     terms,
 )
-from newsqa.timeline import is_temporal
+from newsqa.timeline import is_temporal, mentioned_days, published_on
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class Composer:
     type_bonus: float = 0.1
     outlet_bonus: float = 0.3
     new_article_gain: float = 0.1
+    per_outlet: int = 2
+    date_bonus: float = 0.3
     library: ArticleLibrary | None = None
     outlets: Sequence[str] = ()
     count_matches: Callable[[str], int] | None = None
@@ -88,16 +90,22 @@ class Composer:
         top: float,
         named: set[str],
     ) -> list[Sentence]:
+        days = mentioned_days(question)
         chosen: list[Sentence] = []
         covered: set[str] = set()
         outlets_seen: set[str] = set()
         per_article: dict[str, int] = {}
+        outlet_articles: list[tuple[str, set[str]]] = []
         seen_text: set[frozenset[str]] = set()
         while len(chosen) < self.max_sentences:
             best, best_gain = None, 0.0
             for s in pool:
                 if per_article.get(s.article_id, 0) >= self.per_article or s.words in seen_text:
                     continue
+                if s.article_id not in per_article and named and _outlet_of(s) & named:
+                    cited = sum(1 for a in outlet_articles if a[1] & _outlet_of(s) & named)
+                    if cited >= self.per_outlet:
+                        continue
                 new = (s.words & weights.keys()) - covered
                 gain = sum(weights[w] for w in new) / total
                 if gain <= 0:
@@ -105,6 +113,8 @@ class Composer:
                 prior = s.passage.score / top * (1.0 if s.in_passage else 0.6)
                 if s.article_id in self.focus:
                     prior += 0.5
+                if days and published_on(s.passage.published_at, days):
+                    gain += self.date_bonus
                 gain += self.prior_weight * prior / (1 + s.rank)
                 if kind and has_answer_type(s.text, kind, question):
                     gain += self.type_bonus
@@ -120,6 +130,8 @@ class Composer:
             chosen.append(best)
             covered |= best.words & weights.keys()
             outlets_seen |= _outlet_of(best)
+            if best.article_id not in per_article:
+                outlet_articles.append((best.article_id, _outlet_of(best)))
             per_article[best.article_id] = per_article.get(best.article_id, 0) + 1
             seen_text.add(best.words)
         return chosen
