@@ -106,8 +106,11 @@ class Composer:
                     cited = sum(1 for a in outlet_articles if a[1] & _outlet_of(s) & named)
                     if cited >= self.per_outlet:
                         continue
-                new = (s.words & weights.keys()) - covered
-                gain = sum(weights[w] for w in new) / total
+                matched = s.words & weights.keys()
+                gain = sum(weights[w] for w in matched - covered) / total
+                fresh_outlets = (_outlet_of(s) & named) - outlets_seen
+                if fresh_outlets:  # the best sentence of each named outlet, even if repetitive
+                    gain = max(gain, 0.5 * sum(weights[w] for w in matched) / total)
                 if gain <= 0:
                     continue
                 prior = s.passage.score / top * (1.0 if s.in_passage else 0.6)
@@ -118,7 +121,6 @@ class Composer:
                 gain += self.prior_weight * prior / (1 + s.rank)
                 if kind and has_answer_type(s.text, kind, question):
                     gain += self.type_bonus
-                fresh_outlets = (_outlet_of(s) & named) - outlets_seen
                 if fresh_outlets:
                     gain += self.outlet_bonus
                 if s.article_id not in per_article:
