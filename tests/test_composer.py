@@ -171,3 +171,13 @@ def test_answer_to_dict_keeps_its_keys(qa: NewsQA, tmp_path: Path) -> None:
     answer = qa.ask("How much is the emergency repair budget for the bridge?")
     assert set(answer.to_dict()) == {"question", "text", "citations", "passages", "abstained"}
     assert "$40 million" in answer.text
+
+
+def test_chat_follow_up_uses_the_previous_answer(qa: NewsQA) -> None:
+    from newsqa.ui import make_responder
+
+    respond = make_responder(qa)
+    _, chat, _ = respond("Who is the mayor of Port Elwyn?", [])
+    _, chat, sources = respond("What did she say?", chat)
+    assert "Harbour" in sources or "Ortiz" in chat[-1]["content"]
+    assert "grandfather" not in chat[-1]["content"]
