@@ -32,10 +32,10 @@ class Composer:
     When the question names outlets the collection has, only their articles are cited.
     """
 
-    max_sentences: int = 6
+    max_sentences: int = 8
     abstain_threshold: float = 0.35
     articles: int = 6
-    per_article: int = 3
+    per_article: int = 4
     min_gain: float = 0.12
     prior_weight: float = 0.25
     type_bonus: float = 0.1
@@ -43,6 +43,10 @@ class Composer:
     new_article_gain: float = 0.1
     per_outlet: int = 2
     date_bonus: float = 0.3
+    pair_weight: float = 1.0
+    article_floor: float = 0.65
+    duplicate_overlap: float = 0.7
+    named_outlet_floor: float = 0.5
     library: ArticleLibrary | None = None
     outlets: Sequence[str] = ()
     count_matches: Callable[[str], int] | None = None
@@ -54,15 +58,15 @@ class Composer:
         gaps = evidence_gaps(mentions, names, self.count_matches)
         if gaps:
             return abstain_answer(question, passages, gaps)
-        outlet_words = terms(" ".join(mentions.known))
-        q_terms = frozenset(terms(question) - QUESTION_FRAME - outlet_words)
+        drop = QUESTION_FRAME | terms(" ".join(mentions.known), pairs=False)
+        q_terms = frozenset(w for w in terms(question) if not set(w.split()) & drop)
         pool = candidates(passages, self.articles, self.library, self.focus)
         if mentions.known:
             named = [s for s in pool if _outlet_of(s) & set(mentions.known)]
             pool = named or pool
-        weights = term_weights(q_terms, pool)
+        weights = term_weights(q_terms, pool, self.pair_weight)
         total = sum(weights.values()) + sum(
-            math.log(1 + 2 * len(pool)) for w in q_terms if w not in weights
+            math.log(1 + 2 * len(pool)) for w in q_terms if w not in weights and " " not in w
         )
         if not pool or not total:
             return abstain_answer(question, passages, ())
@@ -91,6 +95,8 @@ class Composer:
         named: set[str],
     ) -> list[Sentence]:
         days = mentioned_days(question)
+        lexical = {s: sum(weights[w] for w in s.words & weights.keys()) / total for s in pool}
+        floor = self.article_floor * max(lexical.values(), default=0.0)
         chosen: list[Sentence] = []
         covered: set[str] = set()
         outlets_seen: set[str] = set()
@@ -107,10 +113,16 @@ class Composer:
                     if cited >= self.per_outlet:
                         continue
                 matched = s.words & weights.keys()
-                gain = sum(weights[w] for w in matched - covered) / total
                 fresh_outlets = (_outlet_of(s) & named) - outlets_seen
+                if s.article_id not in per_article and lexical[s] < (
+                    floor * self.named_outlet_floor if fresh_outlets else floor
+                ):
+                    continue  # a weak article (the first of an outlet asked about: less strict)
+                gain = sum(weights[w] for w in matched - covered) / total
                 if fresh_outlets:  # the best sentence of each named outlet, even if repetitive
                     gain = max(gain, 0.5 * sum(weights[w] for w in matched) / total)
+                elif any(_overlap(s.words, c.words) >= self.duplicate_overlap for c in chosen):
+                    continue  # says what a chosen sentence already says
                 if gain <= 0:
                     continue
                 prior = s.passage.score / top * (1.0 if s.in_passage else 0.6)
@@ -137,6 +149,11 @@ class Composer:
             per_article[best.article_id] = per_article.get(best.article_id, 0) + 1
             seen_text.add(best.words)
         return chosen
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard overlap of two sentences' terms."""
+    return len(a & b) / (len(a | b) or 1)
 
 
 def _outlet_of(s: Sentence) -> set[str]:

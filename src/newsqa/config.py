@@ -24,7 +24,7 @@ class Settings:
     dense_candidates: int = 100
     lexical_candidates: int = 100
     dense_weight: float = 0.5
-    answer_sentences: int = 6
+    answer_sentences: int = 8
     abstain_threshold: float = 0.35
     torch_threads: int = 1
 

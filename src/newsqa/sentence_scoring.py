@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Protocol
 
 from newsqa.articles import Article
@@ -50,9 +51,12 @@ def stem(word: str) -> str:
 QUESTION_FRAME = frozenset(stem(w) for w in _FRAME_WORDS.split())
 
 
-def terms(text: str) -> frozenset[str]:
-    """Stemmed content words of `text`."""
-    return frozenset(stem(w) for w in content_words(text))
+def terms(text: str, pairs: bool = True) -> frozenset[str]:
+    """Stemmed content words of `text`, and (with `pairs`) each two adjacent ones as 'a b'."""
+    words = [stem(w) for w in content_words(text)]
+    if not pairs:
+        return frozenset(words)
+    return frozenset(words) | {f"{a} {b}" for a, b in pairwise(words)}
 
 
 @dataclass(frozen=True)
@@ -124,8 +128,15 @@ def candidates(
     return out
 
 
-def term_weights(question_terms: frozenset[str], sentences: Sequence[Sentence]) -> dict[str, float]:
-    """IDF of each question term over the candidate sentences (rarer there: more telling)."""
+def term_weights(
+    question_terms: frozenset[str], sentences: Sequence[Sentence], pair_weight: float = 0.5
+) -> dict[str, float]:
+    """IDF of each question term over the candidate sentences (rarer there: more telling);
+    a pair of adjacent words counts `pair_weight` times its IDF."""
     df = Counter(w for s in sentences for w in s.words & question_terms)
     n = len(sentences) or 1
-    return {w: math.log(1 + n / (df[w] + 0.5)) for w in question_terms if df[w]}
+    return {
+        w: math.log(1 + n / (df[w] + 0.5)) * (pair_weight if " " in w else 1.0)
+        for w in question_terms
+        if df[w]
+    }
