@@ -33,7 +33,7 @@ class Composer:
     """
 
     max_sentences: int = 8
-    abstain_threshold: float = 0.35
+    abstain_threshold: float = 0.40
     articles: int = 6
     per_article: int = 4
     min_gain: float = 0.12

@@ -25,7 +25,7 @@ class Settings:
     lexical_candidates: int = 100
     dense_weight: float = 0.5
     answer_sentences: int = 8
-    abstain_threshold: float = 0.35
+    abstain_threshold: float = 0.40
     torch_threads: int = 1
 
     @classmethod
