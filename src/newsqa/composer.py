@@ -73,7 +73,8 @@ class Composer:
         kind = expected_type(question)
         top = max(p.score for p in passages) or 1.0
         chosen = self._select(question, pool, weights, total, kind, top, set(mentions.known))
-        coverage = sum(weights[w] for s in chosen for w in s.words & weights.keys()) / total
+        covered = {w for s in chosen for w in s.words & weights.keys()}
+        coverage = sum(weights[w] for w in covered) / total
         relevance = max((p.dense_score for p in passages), default=0.0)
         if not chosen or self._confidence(coverage, relevance) < self.abstain_threshold:
             return abstain_answer(question, passages, ())
