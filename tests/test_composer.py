@@ -3,6 +3,7 @@ follow-up questions."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -67,6 +68,21 @@ ARTICLES = [
         url="https://daily.example/chess-title",
     ),
 ]
+SYNDICATED = dataclasses.replace(
+    make_article(
+        title="Lighthouse keeper retires after forty years",
+        body=(
+            "Lighthouse keeper Agnes Morrow retired on Friday after forty years at the Cape "
+            "Verrin light. Morrow said the hardest nights were the winter storms of 1987. The "
+            "lighthouse will now be run automatically by the coastal authority."
+        ),
+        source="Metro Wire",
+        published_at="2024-03-08T10:00:00+00:00",
+        url="https://wire.example/lighthouse-keeper",
+    ),
+    outlets=("Metro Wire", "Harbour Gazette"),
+)
+ARTICLES.append(SYNDICATED)
 BODIES = {a.article_id: a.body for a in ARTICLES}
 
 
@@ -181,3 +197,11 @@ def test_chat_follow_up_uses_the_previous_answer(qa: NewsQA) -> None:
     _, chat, sources = respond("What did she say?", chat)
     assert "Harbour" in sources or "Ortiz" in chat[-1]["content"]
     assert "grandfather" not in chat[-1]["content"]
+
+
+def test_story_carried_by_several_outlets_lists_them_all(qa: NewsQA) -> None:
+    answer = qa.ask("What did the Harbour Gazette report about the lighthouse keeper?")
+    assert not answer.abstained
+    assert answer.citations[0].outlets == ("Metro Wire", "Harbour Gazette")
+    assert "Metro Wire, Harbour Gazette" in answer.sources_text()
+    assert_verbatim(answer)

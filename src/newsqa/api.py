@@ -80,7 +80,7 @@ class NewsQA:
     def _outlets(self, store: IndexStore) -> tuple[str, ...]:
         """The collection's outlets, read once per opened index."""
         if self._outlet_cache[0] is not store:
-            self._outlet_cache = (store, tuple(name for name, _ in store.sources() if name))
+            self._outlet_cache = (store, tuple(store.outlet_names()))
         return self._outlet_cache[1]
 
     def rebuild(self, paths: Iterable[Path | str], progress: bool = False) -> BuildReport:

@@ -158,7 +158,7 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _outlet_of(s: Sentence) -> set[str]:
-    return {s.passage.source, *getattr(s.passage, "outlets", ())} - {""}
+    return set(s.outlets)
 
 
 def _answer(question: str, chosen: list[Sentence], passages: list[Passage]) -> Answer:
@@ -181,7 +181,7 @@ def _answer(question: str, chosen: list[Sentence], passages: list[Passage]) -> A
                 s.text,
                 s.start,
                 s.end,
-                tuple(o for o in dict.fromkeys([p.source, *getattr(p, "outlets", ())]) if o),
+                s.outlets,
             )
         )
     return Answer(question, " ".join(parts), citations, passages, abstained=False)

@@ -70,7 +70,7 @@ class Sentence:
     rank: int  # rank of its article among the retrieved articles, from 0
     in_passage: bool  # inside a retrieved passage (not only elsewhere in its article)
     words: frozenset[str]
-    lexical: float = 0.0  # IDF-weighted share of the question's terms it holds
+    outlets: tuple[str, ...] = ()  # every outlet that carried the article, its source first
 
     @property
     def article_id(self) -> str:
@@ -118,13 +118,15 @@ def candidates(
                 if p.article_id == head.article_id
                 for t, s, e, w in _split(p.text)
             )
+        carried = article.outlets if article is not None else getattr(head, "outlets", ())
+        outlets = tuple(o for o in dict.fromkeys([head.source, *carried]) if o)
         seen: set[int] = set()
         for text, start, end, words in sentences:
             if start in seen:
                 continue
             seen.add(start)
             inside = any(s <= start and end <= e for s, e in spans)
-            out.append(Sentence(head, text, start, end, rank, inside, words))
+            out.append(Sentence(head, text, start, end, rank, inside, words, outlets))
     return out
 
 

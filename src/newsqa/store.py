@@ -196,6 +196,15 @@ class IndexStore:
         ).fetchall()
         return [(r[0] or "", int(r[1])) for r in rows]
 
+    def outlet_names(self) -> list[str]:
+        """Every outlet in the collection: article sources and the outlets that carried them."""
+        names: dict[str, None] = {}
+        for source, outlets in self.db.execute("SELECT source, outlets FROM articles"):
+            for name in [source, *json.loads(outlets or "[]")]:
+                if name:
+                    names.setdefault(name, None)
+        return list(names)
+
     def date_range(self) -> tuple[str | None, str | None]:
         row = self.db.execute(
             "SELECT MIN(published_at), MAX(published_at) FROM articles"
