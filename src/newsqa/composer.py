@@ -72,6 +72,7 @@ class Composer:
             return abstain_answer(question, passages, ())
         kind = expected_type(question)
         top = max(p.score for p in passages) or 1.0
+        pool = [s for s in pool if not s.words.isdisjoint(weights)]  # the rest add nothing
         chosen = self._select(question, pool, weights, total, kind, top, set(mentions.known))
         covered = {w for s in chosen for w in s.words & weights.keys()}
         coverage = sum(weights[w] for w in covered) / total
