@@ -37,6 +37,7 @@ class Composer:
     articles: int = 6
     per_article: int = 4
     min_gain: float = 0.12
+    min_gain_cited: float = 0.08
     prior_weight: float = 0.25
     type_bonus: float = 0.1
     outlet_bonus: float = 0.3
@@ -47,6 +48,7 @@ class Composer:
     article_floor: float = 0.65
     duplicate_overlap: float = 0.7
     named_outlet_floor: float = 0.5
+    max_articles: int = 2
     library: ArticleLibrary | None = None
     outlets: Sequence[str] = ()
     count_matches: Callable[[str], int] | None = None
@@ -99,6 +101,7 @@ class Composer:
         days = mentioned_days(question)
         lexical = {s: sum(weights[w] for w in s.words & weights.keys()) / total for s in pool}
         floor = self.article_floor * max(lexical.values(), default=0.0)
+        article_cap = max(self.max_articles, len(named))
         chosen: list[Sentence] = []
         covered: set[str] = set()
         outlets_seen: set[str] = set()
@@ -116,6 +119,8 @@ class Composer:
                         continue
                 matched = s.words & weights.keys()
                 fresh_outlets = (_outlet_of(s) & named) - outlets_seen
+                if s.article_id not in per_article and len(per_article) >= article_cap:
+                    continue
                 if s.article_id not in per_article and lexical[s] < (
                     floor * self.named_outlet_floor if fresh_outlets else floor
                 ):
@@ -139,9 +144,10 @@ class Composer:
                     gain += self.outlet_bonus
                 if s.article_id not in per_article:
                     gain -= self.new_article_gain
-                if gain > best_gain:
+                needed = self.min_gain_cited if s.article_id in per_article else self.min_gain
+                if gain >= needed and gain > best_gain:
                     best, best_gain = s, gain
-            if best is None or best_gain < self.min_gain:
+            if best is None:
                 break
             chosen.append(best)
             covered |= best.words & weights.keys()
