@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from newsqa.abstention import abstain_answer, evidence_gaps
@@ -64,7 +65,7 @@ class Composer:
         q_terms = frozenset(w for w in terms(question) if not set(w.split()) & drop)
         pool = candidates(passages, self.articles, self.library, self.focus)
         if mentions.known:
-            named = [s for s in pool if _outlet_of(s) & set(mentions.known)]
+            named = [s for s in pool if set(s.outlets) & set(mentions.known)]
             pool = named or pool
         weights = term_weights(q_terms, pool, self.pair_weight)
         total = sum(weights.values()) + sum(
@@ -98,74 +99,107 @@ class Composer:
         top: float,
         named: set[str],
     ) -> list[Sentence]:
-        days = mentioned_days(question)
-        lexical = {s: sum(weights[w] for w in s.words & weights.keys()) / total for s in pool}
+        """Greedy: add the sentence with the largest gain until none clears its bar."""
+        state = _Selection(named, mentioned_days(question), weights, total)
+        lexical = {s: state.share(s.words) for s in pool}
         floor = self.article_floor * max(lexical.values(), default=0.0)
         article_cap = max(self.max_articles, len(named))
-        chosen: list[Sentence] = []
-        covered: set[str] = set()
-        outlets_seen: set[str] = set()
-        per_article: dict[str, int] = {}
-        outlet_articles: list[tuple[str, set[str]]] = []
-        seen_text: set[frozenset[str]] = set()
-        while len(chosen) < self.max_sentences:
+        while len(state.chosen) < self.max_sentences:
             best, best_gain = None, 0.0
             for s in pool:
-                if per_article.get(s.article_id, 0) >= self.per_article or s.words in seen_text:
-                    continue
-                if s.article_id not in per_article and named and _outlet_of(s) & named:
-                    cited = sum(1 for a in outlet_articles if a[1] & _outlet_of(s) & named)
-                    if cited >= self.per_outlet:
-                        continue
-                matched = s.words & weights.keys()
-                fresh_outlets = (_outlet_of(s) & named) - outlets_seen
-                if s.article_id not in per_article and len(per_article) >= article_cap:
-                    continue
-                if s.article_id not in per_article and lexical[s] < (
-                    floor * self.named_outlet_floor if fresh_outlets else floor
+                fresh = state.fresh_outlets(s)
+                new_article = s.article_id not in state.per_article
+                if new_article and (
+                    len(state.per_article) >= article_cap
+                    or state.outlet_articles(s) >= self.per_outlet
+                    or lexical[s] < (floor * self.named_outlet_floor if fresh else floor)
                 ):
-                    continue  # a weak article (the first of an outlet asked about: less strict)
-                gain = sum(weights[w] for w in matched - covered) / total
-                if fresh_outlets:  # the best sentence of each named outlet, even if repetitive
-                    gain = max(gain, 0.5 * sum(weights[w] for w in matched) / total)
-                elif any(_overlap(s.words, c.words) >= self.duplicate_overlap for c in chosen):
-                    continue  # says what a chosen sentence already says
-                if gain <= 0:
+                    continue  # too many articles, or a weak one (less strict for outlets asked)
+                if state.per_article[s.article_id] >= self.per_article or s.words in state.seen:
                     continue
-                prior = s.passage.score / top * (1.0 if s.in_passage else 0.6)
-                if s.article_id in self.focus:
-                    prior += 0.5
-                if days and published_on(s.passage.published_at, days):
-                    gain += self.date_bonus
-                gain += self.prior_weight * prior / (1 + s.rank)
-                if kind and has_answer_type(s.text, kind, question):
-                    gain += self.type_bonus
-                if fresh_outlets:
-                    gain += self.outlet_bonus
-                if s.article_id not in per_article:
-                    gain -= self.new_article_gain
-                needed = self.min_gain_cited if s.article_id in per_article else self.min_gain
-                if gain >= needed and gain > best_gain:
+                if not fresh and any(
+                    _overlap(s.words, c.words) >= self.duplicate_overlap for c in state.chosen
+                ):
+                    continue  # says what a chosen sentence already says
+                gain = self._gain(s, state, question, kind, top, fresh, new_article)
+                needed = self.min_gain if new_article else self.min_gain_cited
+                if gain is not None and gain >= needed and gain > best_gain:
                     best, best_gain = s, gain
             if best is None:
                 break
-            chosen.append(best)
-            covered |= best.words & weights.keys()
-            outlets_seen |= _outlet_of(best)
-            if best.article_id not in per_article:
-                outlet_articles.append((best.article_id, _outlet_of(best)))
-            per_article[best.article_id] = per_article.get(best.article_id, 0) + 1
-            seen_text.add(best.words)
-        return chosen
+            state.add(best)
+        return state.chosen
+
+    def _gain(
+        self,
+        s: Sentence,
+        state: _Selection,
+        question: str,
+        kind: str | None,
+        top: float,
+        fresh: set[str],
+        new_article: bool,
+    ) -> float | None:
+        """New question terms covered, plus retrieval prior and bonuses; None: adds nothing."""
+        gain = state.share(s.words - state.covered)
+        if fresh:  # the best sentence of each outlet asked about, even if repetitive
+            gain = max(gain, 0.5 * state.share(s.words))
+        if gain <= 0:
+            return None
+        prior = s.passage.score / top * (1.0 if s.in_passage else 0.6)
+        prior += 0.5 if s.article_id in self.focus else 0.0
+        gain += self.prior_weight * prior / (1 + s.rank)
+        if state.days and published_on(s.passage.published_at, state.days):
+            gain += self.date_bonus
+        if kind and has_answer_type(s.text, kind, question):
+            gain += self.type_bonus
+        if fresh:
+            gain += self.outlet_bonus
+        if new_article:
+            gain -= self.new_article_gain
+        return gain
+
+
+@dataclass
+class _Selection:
+    """The sentences chosen so far: the terms, outlets and articles they already cover."""
+
+    named: set[str]
+    days: set[tuple[int, int]]
+    weights: dict[str, float]
+    total: float
+    chosen: list[Sentence] = field(default_factory=list)
+    covered: set[str] = field(default_factory=set)
+    outlets: set[str] = field(default_factory=set)
+    per_article: Counter[str] = field(default_factory=Counter)
+    seen: set[frozenset[str]] = field(default_factory=set)
+
+    def share(self, words: Iterable[str]) -> float:
+        """IDF-weighted share of the question's terms among `words`."""
+        return sum(self.weights.get(w, 0.0) for w in words) / self.total
+
+    def fresh_outlets(self, s: Sentence) -> set[str]:
+        """Outlets the question asks about that `s` would be the first to cite."""
+        return (set(s.outlets) & self.named) - self.outlets
+
+    def outlet_articles(self, s: Sentence) -> int:
+        """Articles already cited from the outlets asked about that `s` comes from."""
+        mine = set(s.outlets) & self.named
+        if not mine:
+            return 0
+        return len({c.article_id for c in self.chosen if set(c.outlets) & mine})
+
+    def add(self, s: Sentence) -> None:
+        self.chosen.append(s)
+        self.covered |= s.words & self.weights.keys()
+        self.outlets |= set(s.outlets)
+        self.per_article[s.article_id] += 1
+        self.seen.add(s.words)
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     """Jaccard overlap of two sentences' terms."""
     return len(a & b) / (len(a | b) or 1)
-
-
-def _outlet_of(s: Sentence) -> set[str]:
-    return set(s.outlets)
 
 
 def _answer(question: str, chosen: list[Sentence], passages: list[Passage]) -> Answer:
