@@ -205,3 +205,30 @@ def test_story_carried_by_several_outlets_lists_them_all(qa: NewsQA) -> None:
     assert answer.citations[0].outlets == ("Metro Wire", "Harbour Gazette")
     assert "Metro Wire, Harbour Gazette" in answer.sources_text()
     assert_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What did she say?", True),
+        ("What happened next?", True),
+        ("How much will that deal cost?", True),
+        ("Why?", True),
+        ("Which company that makes cider plans to hire seasonal workers in Kessel Valley?", False),
+        ("Who won the national chess championship on Sunday?", False),
+    ],
+)
+def test_which_questions_lean_on_the_previous_turn(question: str, expected: bool) -> None:
+    from newsqa.followup import needs_context
+
+    assert needs_context(question) is expected
+
+
+def test_follow_up_carries_names_of_the_previous_question() -> None:
+    from newsqa.followup import resolve
+
+    follow = resolve("What did she say next?", ["Who is Lena Ortiz?"])
+    assert "Lena Ortiz" in follow.query and follow.focus == frozenset()
+    assert resolve("Who is the mayor of Port Elwyn?", ["Who is Lena Ortiz?"]).query == (
+        "Who is the mayor of Port Elwyn?"
+    )

@@ -12,10 +12,9 @@ from newsqa.query_terms import content_words
 from newsqa.retrieval import Passage
 
 Turn = str | Answer
-_REFERS_BACK = re.compile(
-    r"\b(he|she|him|her|his|hers|they|them|their|it|its|this|that|these|those|there|then|"
-    r"the (deal|company|case|trial|event|story|report|article|team|game|move|plan|incident)|"
-    r"next|afterwards?|later|else|also|too|the same)\b",
+_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its)\b", re.I)
+_POINTS_BACK = re.compile(
+    r"\b(this|that|these|those|there|then|next|afterwards?|later|else|also|too|the same)\b",
     re.I,
 )
 MIN_OWN_WORDS = 3
@@ -36,8 +35,11 @@ class FollowUp:
 
 
 def needs_context(question: str) -> bool:
-    """Does the question lean on an earlier turn (a pronoun, 'that deal', or few own words)?"""
-    return bool(_REFERS_BACK.search(question)) or len(content_words(question)) < MIN_OWN_WORDS
+    """Does the question lean on an earlier turn: a pronoun, few words of its own, or 'that
+    deal' / 'what happened next' in a question that names nothing itself?"""
+    if _PRONOUN.search(question) or len(content_words(question)) < MIN_OWN_WORDS:
+        return True
+    return bool(_POINTS_BACK.search(question)) and not question_names(question)
 
 
 def resolve(question: str, history: Sequence[Turn] | None) -> FollowUp:
