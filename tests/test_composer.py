@@ -232,3 +232,34 @@ def test_follow_up_carries_names_of_the_previous_question() -> None:
     assert resolve("Who is the mayor of Port Elwyn?", ["Who is Lena Ortiz?"]).query == (
         "Who is the mayor of Port Elwyn?"
     )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    offset=st.integers(min_value=0, max_value=50),
+    words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=5),
+)
+def test_composer_without_a_library_cites_passage_sentences_at_article_offsets(
+    offset: int, words: list[str]
+) -> None:
+    from newsqa.composer import Composer
+    from newsqa.retrieval import Passage
+
+    article = ARTICLES[0]
+    body = "x" * offset + article.body  # the passage starts `offset` characters in
+    passage = Passage(
+        0,
+        article.article_id,
+        article.title,
+        1.0,
+        article.body,
+        article.source,
+        article.published_at,
+        article.url,
+        offset,
+        offset + len(article.body),
+        0.9,
+    )
+    answer = Composer().compose(f"What {' '.join(words)}?", [passage])
+    for c in answer.citations:
+        assert body[c.start : c.end] == c.sentence
