@@ -44,8 +44,9 @@ def stem(word: str) -> str:
         ("s", "", 4),
     ):
         if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
-            return word[: -len(suffix)] + repl
-    return word
+            word = word[: -len(suffix)] + repl
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word  # pledge ~ pledged
 
 
 QUESTION_FRAME = frozenset(stem(w) for w in _FRAME_WORDS.split())
