@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import threading
 import time
@@ -15,6 +16,7 @@ from newsqa.catalog import Scope
 from newsqa.composer import Composer
 from newsqa.config import DEFAULT_MODEL, Settings
 from newsqa.embedding import Embedder
+from newsqa.followup import Turn, resolve, with_focus
 from newsqa.indexing import (
     BuildReport,
     build_from_articles,
@@ -28,7 +30,7 @@ from newsqa.retrieval import Retriever
 from newsqa.sample import sample_paths
 from newsqa.store import MANIFEST, IndexStore, IndexUnavailable, Manifest
 
-History = Sequence[Any]
+History = Sequence[Turn]
 Columns = Mapping[str, str]
 REOPEN_ATTEMPTS = 3
 
@@ -43,6 +45,7 @@ class NewsQA:
         self._store: IndexStore | None = None
         self._retriever: Retriever | None = None
         self._stamp: int | None = None
+        self._outlet_cache: tuple[IndexStore | None, tuple[str, ...]] = (None, ())
 
     @classmethod
     def open(cls, index_dir: Path | str = "index", **overrides: Any) -> NewsQA:
@@ -106,15 +109,27 @@ class NewsQA:
         question = (question or "").strip()
         if not question:
             raise ValueError("the question is empty")
+        store = self.store
         scope = make_scope(sources, since, until)
-        passages = self.retriever().search(question, k or self.settings.top_k, scope)
-        relevance = max((p.dense_score for p in passages), default=0.0)
+        follow = resolve(question, history)
+        passages = with_focus(
+            self.retriever().search(follow.query, k or self.settings.top_k, scope), follow
+        )
         composer = Composer(
             self.settings.answer_sentences,
             self.settings.abstain_threshold,
-            similarity=self.embedder.similarity,
+            library=store,
+            outlets=self._outlets(store),
+            count_matches=store.match_count,
+            focus=follow.focus,
         )
-        return composer.compose(question, passages, relevance)
+        return dataclasses.replace(composer.compose(follow.query, passages), question=question)
+
+    def _outlets(self, store: IndexStore) -> tuple[str, ...]:
+        """The collection's outlets, read once per opened index."""
+        if self._outlet_cache[0] is not store:
+            self._outlet_cache = (store, tuple(store.outlet_names()))
+        return self._outlet_cache[1]
 
     def rebuild(
         self, paths: Iterable[Path | str], progress: bool = False, columns: Columns | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -29,8 +30,12 @@ class Scope:
         clauses: list[str] = []
         params: list[str] = []
         if self.sources is not None:
-            clauses.append(f"a.source IN ({','.join('?' * len(self.sources))})")
-            params.extend(sorted(self.sources))
+            marks = ",".join("?" * len(self.sources))
+            clauses.append(
+                f"(a.source IN ({marks}) OR EXISTS "
+                f"(SELECT 1 FROM json_each(a.outlets) WHERE json_each.value IN ({marks})))"
+            )
+            params.extend(sorted(self.sources) * 2)
         if self.days:
             near = sorted(_near_days(self.days))
             clauses.append(f"substr(a.published_at, 1, 10) IN ({','.join('?' * len(near))})")
@@ -65,15 +70,21 @@ class ChunkCatalog:
             store.vectors.index.reconstruct_n(0, total) if total else np.zeros((0, 1), np.float32)
         )
         rows = store.db.execute(
-            "SELECT c.chunk_id, a.source, substr(a.published_at, 1, 10), a.published_at "
+            "SELECT c.chunk_id, a.source, a.outlets, a.published_at "
             "FROM chunks c JOIN articles a USING (article_id)"
         ).fetchall()
         meta = {r[0]: r[1:] for r in rows}
-        self.source = np.array([meta.get(int(i), ("",))[0] or "" for i in self.ids], dtype=object)
-        self.day = np.array([meta.get(int(i), ("", ""))[1] or "" for i in self.ids], dtype=object)
+        empty = ("", "[]", "")
+        self._rows_of_outlet: dict[str, list[int]] = {}
+        for row, chunk_id in enumerate(self.ids):
+            source, outlets, _ = meta.get(int(chunk_id), empty)
+            for name in {source, *json.loads(outlets or "[]")}:
+                if name:
+                    self._rows_of_outlet.setdefault(name, []).append(row)
         self.published = np.array(
-            [meta.get(int(i), ("", "", ""))[2] or "" for i in self.ids], dtype=object
+            [meta.get(int(i), empty)[2] or "" for i in self.ids], dtype=object
         )
+        self.day = np.array([p[:10] for p in self.published], dtype=object)
         self.chunk_count = max(1, len(rows))
         self._df: dict[str, int] = {}
 
@@ -83,7 +94,10 @@ class ChunkCatalog:
             return None
         allowed = np.ones(len(self.ids), dtype=bool)
         if scope.sources is not None:
-            allowed &= np.isin(self.source, list(scope.sources))
+            by_outlet = np.zeros(len(self.ids), dtype=bool)
+            for name in scope.sources:
+                by_outlet[self._rows_of_outlet.get(name, [])] = True
+            allowed &= by_outlet
         if scope.days:
             allowed &= np.isin(self.day, sorted(_near_days(scope.days)))
         if scope.since:

@@ -28,8 +28,8 @@ class Settings:
     rerank_weights: tuple[float, float, float, float] = (1.0, 0.25, 2.0, 2.0)
     passage_tokens: int = 250
     passages_per_article: int = 3
-    answer_sentences: int = 3
-    abstain_threshold: float = 0.35
+    answer_sentences: int = 8
+    abstain_threshold: float = 0.40
     torch_threads: int = 1
     syndication_threshold: float = 0.85  # word 5-gram Jaccard at which two texts are one story
 

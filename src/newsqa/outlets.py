@@ -1,4 +1,5 @@
-"""Outlet names in questions: aliases of the indexed outlets and where a question names them."""
+"""Outlet names in questions: which indexed outlets a question names (and where), and which
+unknown outlets it attributes reports to."""
 
 from __future__ import annotations
 
@@ -58,3 +59,77 @@ class OutletDirectory:
             OutletMention(m.start(), m.end(), self._table[m.group(1).lower()])
             for m in self._pattern.finditer(text)
         ]
+
+
+_NAME = r"[A-Z][\w.&’'-]*(?:\s(?:of\s|and\s|&\s|for\s)?[A-Z][\w.&’'-]*)*"
+_WORKS = r"(?:article|report|piece|review|story|coverage|analysis|forecast|column|op-ed)s?"
+_MONTHS = "january february march april may june july august september october november december"
+_OUTLET_CONTEXT = [
+    re.compile(
+        rf"\b(?:{_WORKS}|another|one)\s(?:from|by|in)\s(?:an?\s|the\s)?['‘\"“]?(?:The\s)?"
+        rf"(?P<name>{_NAME})"
+    ),
+    re.compile(
+        r"\b(?:an?|the)\s['‘\"“]?(?:The\s)?(?P<name>"
+        rf"{_NAME})['’\"”]?(?:’s|'s)?\s(?:article|report|piece|story|coverage|column)s?\b"
+    ),
+    re.compile(
+        r"\b(?:according to|reported by|as per|published (?:by|in)|(?:mentioned|noted|covered) "
+        rf"(?:in|by))\s(?:an?\s|the\s)?['‘\"“]?(?:The\s)?(?P<name>{_NAME})"
+    ),
+]
+
+
+def normalise(name: str) -> str:
+    """Lower-case, no quotes, no leading 'the', single spaces."""
+    name = re.sub(r"['‘’\"“”]", "", name.lower())
+    name = re.sub(r"^the\s+", "", name.strip())
+    return re.sub(r"\s+", " ", name)
+
+
+@dataclass(frozen=True)
+class OutletMentions:
+    """Outlets a question names: those the collection has and those it does not."""
+
+    known: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+
+
+def _keys(outlet: str) -> list[str]:
+    """The full name, and its head before ' | ' or ' - ' (e.g. 'Cnbc', 'The Independent')."""
+    full = normalise(outlet)
+    head = normalise(re.split(r"\s[|-]\s|:", outlet)[0])
+    return [full] if head == full or len(head) < 3 else [full, head]
+
+
+def find_outlets(question: str, outlets: Iterable[str]) -> OutletMentions:
+    """Known outlets named in `question` (by full name or head), and outlet-like names it
+    attributes articles to ('a Bloomberg article', 'according to Reuters') that match none."""
+    text = normalise(question)
+    found: list[tuple[int, int, str, bool]] = []
+    for outlet in outlets:
+        if not outlet:
+            continue
+        for i, key in enumerate(_keys(outlet)):
+            for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", text):
+                found.append((m.start(), m.end(), outlet, i == 0))
+    full_spans = [(s, e) for s, e, _, is_full in found if is_full]
+    known: dict[str, None] = {}
+    for s, e, outlet, is_full in found:
+        if is_full or not any(fs <= s and e <= fe for fs, fe in full_spans):
+            known.setdefault(outlet, None)
+    keys = [k for outlet in outlets if outlet for k in _keys(outlet)]
+    unknown: dict[str, None] = {}
+    for pattern in _OUTLET_CONTEXT:
+        for m in pattern.finditer(question):
+            for part in re.split(r"\s(?:and|&)\s(?:the\s)?", m.group("name")):
+                name = normalise(part).strip(".’'")
+                if _is_unknown(name, keys):
+                    unknown.setdefault(part.strip(".’'"), None)
+    return OutletMentions(tuple(known), tuple(unknown))
+
+
+def _is_unknown(name: str, keys: list[str]) -> bool:
+    if not name or name in _MONTHS.split() or re.search(r"(’s|'s)$", name):
+        return False
+    return not any(name in k or k in name for k in keys)

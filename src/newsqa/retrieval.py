@@ -81,7 +81,7 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self.catalog = ChunkCatalog(store)
-        self.outlets = OutletDirectory(name for name, _ in store.sources())
+        self.outlets = OutletDirectory(store.outlet_names())
 
     def search(
         self, question: str, k: int | None = None, scope: Scope | None = None

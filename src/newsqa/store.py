@@ -167,6 +167,18 @@ class IndexStore:
         ).fetchall()
         return [(int(r), float(s)) for r, s in rows]
 
+    def match_count(self, match: str) -> int:
+        """How many chunks an FTS5 MATCH expression finds (0 for an empty expression)."""
+        if not match:
+            return 0
+        try:
+            row = self.db.execute(
+                "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (match,)
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return 0
+        return int(row[0])
+
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, StoredChunk]:
         if not chunk_ids:
             return {}
@@ -214,6 +226,15 @@ class IndexStore:
             "SELECT source, COUNT(*) FROM articles GROUP BY source ORDER BY COUNT(*) DESC, source"
         ).fetchall()
         return [(r[0] or "", int(r[1])) for r in rows]
+
+    def outlet_names(self) -> list[str]:
+        """Every outlet in the collection: article sources and the outlets that carried them."""
+        names: dict[str, None] = {}
+        for source, outlets in self.db.execute("SELECT source, outlets FROM articles"):
+            for name in [source, *json.loads(outlets or "[]")]:
+                if name:
+                    names.setdefault(name, None)
+        return list(names)
 
     def date_range(self) -> tuple[str | None, str | None]:
         row = self.db.execute(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from typing import Any
 
+from newsqa.answer import Answer
 from newsqa.api import NewsQA, build_sample_index
 from newsqa.config import Settings
 from newsqa.rendering import answer_markdown, escape_markdown, sources_html
@@ -12,6 +14,7 @@ from newsqa.store import MANIFEST
 
 EXAMPLES = ["Who attended the Victory Day parade in Moscow?", "What did Xi and Putin pledge?"]
 CONTEXT_CHARS = 300
+REMEMBERED_ANSWERS = 256
 
 
 def ensure_index(settings: Settings) -> None:
@@ -40,11 +43,24 @@ Chat = list[dict[str, str]]
 def make_responder(qa: NewsQA) -> Any:
     """The chat handler: (message, chat) -> (cleared textbox, chat, sources HTML)."""
 
+    answers: OrderedDict[str, Answer] = OrderedDict()  # shown reply -> its Answer, bounded
+
+    def turns(chat: Chat) -> list[str | Answer]:
+        """Earlier turns: the Answer behind each reply we gave, else the user's question."""
+        out: list[str | Answer] = []
+        for i, turn in enumerate(chat):
+            if turn.get("role") != "user":
+                continue
+            reply = chat[i + 1].get("content", "") if i + 1 < len(chat) else ""
+            known = answers.get(reply) if isinstance(reply, str) else None
+            out.append(known if known is not None else turn["content"])
+        return out
+
     def respond(message: str, chat: Chat) -> tuple[str, Chat, str]:
         chat = list(chat or [])
         if not (message or "").strip():
             return "", chat, ""
-        history = [turn["content"] for turn in chat if turn.get("role") == "user"]
+        history = turns(chat)
         try:
             answer = qa.ask(message, history=history)
         except Exception as exc:  # shown to the reader instead of a stack trace
@@ -58,10 +74,11 @@ def make_responder(qa: NewsQA) -> Any:
                 ],
                 "",
             )
-        chat += [
-            {"role": "user", "content": message},
-            {"role": "assistant", "content": answer_markdown(answer)},
-        ]
+        reply = answer_markdown(answer)
+        answers[reply] = answer
+        while len(answers) > REMEMBERED_ANSWERS:
+            answers.popitem(last=False)
+        chat += [{"role": "user", "content": message}, {"role": "assistant", "content": reply}]
         return "", chat, sources_html(answer, citation_context(qa, answer))
 
     return respond

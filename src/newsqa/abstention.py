@@ -1,0 +1,51 @@
+"""Honest refusals: what the collection lacks, and what the closest articles were about."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from newsqa.answer import ABSTAIN_TEXT, Answer
+from newsqa.names import missing_names
+from newsqa.outlets import OutletMentions
+from newsqa.retrieval import Passage
+
+CLOSEST = 3
+
+
+def evidence_gaps(
+    mentions: OutletMentions, names: Sequence[str], count: Callable[[str], int] | None
+) -> list[str]:
+    """Sentences naming what the question needs and the collection lacks: articles from an
+    outlet it attributes reports to, or any mention of a name it asks about."""
+    gaps: list[str] = []
+    if mentions.unknown:
+        gaps.append(f"There are no articles from {_join(mentions.unknown)} in the collection.")
+    if count is not None:
+        missing = missing_names(names, count)
+        if missing:
+            gaps.append(f"No article mentions {_join(missing)}.")
+    return gaps
+
+
+def abstain_answer(question: str, passages: Sequence[Passage], gaps: Sequence[str]) -> Answer:
+    """An abstention: no citations; the closest articles are named, not cited as support."""
+    parts = [ABSTAIN_TEXT, *gaps]
+    closest = _closest(passages)
+    if closest:
+        parts.append("The closest articles are about: " + "; ".join(closest) + ".")
+    return Answer(question, " ".join(parts), [], list(passages), abstained=True)
+
+
+def _closest(passages: Sequence[Passage]) -> list[str]:
+    seen: dict[str, str] = {}
+    for p in passages:
+        if p.article_id in seen or len(seen) == CLOSEST:
+            continue
+        details = ", ".join(x for x in (p.source, (p.published_at or "")[:10]) if x)
+        seen[p.article_id] = f"“{p.title}”" + (f" ({details})" if details else "")
+    return list(seen.values())
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
