@@ -85,6 +85,7 @@ class ChunkCatalog:
             [meta.get(int(i), empty)[2] or "" for i in self.ids], dtype=object
         )
         self.day = np.array([p[:10] for p in self.published], dtype=object)
+        self.row_of = {int(chunk_id): row for row, chunk_id in enumerate(self.ids)}
         self.chunk_count = max(1, len(rows))
         self._df: dict[str, int] = {}
 

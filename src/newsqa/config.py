@@ -30,7 +30,7 @@ class Settings:
     passages_per_article: int = 3
     answer_sentences: int = 8
     abstain_threshold: float = 0.40
-    torch_threads: int = 1
+    torch_threads: int = 0  # 0: torch chooses (all cores)
     syndication_threshold: float = 0.85  # word 5-gram Jaccard at which two texts are one story
 
     @classmethod

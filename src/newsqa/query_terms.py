@@ -159,11 +159,17 @@ def content_words(text: str) -> list[str]:
     return words
 
 
-def fts_match(text: str) -> str:
-    """An FTS5 MATCH expression: every distinct content word, quoted, OR-ed (BM25 ranks them)."""
+def search_terms(text: str) -> list[str]:
+    """Distinct content words as FTS5 sees them (split at punctuation), in question order."""
     seen: dict[str, None] = {}
     for word in content_words(text):
         for part in re.split(r"[^\w]+", word):
             if part and part not in STOPWORDS:
                 seen.setdefault(part, None)
-    return " OR ".join(f'"{w}"' for w in seen)
+    return list(seen)
+
+
+def fts_match(text: str | list[str]) -> str:
+    """An FTS5 MATCH expression: the distinct content words (or given terms), quoted, OR-ed."""
+    terms = search_terms(text) if isinstance(text, str) else text
+    return " OR ".join(f'"{w}"' for w in terms)

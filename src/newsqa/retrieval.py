@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -82,6 +83,7 @@ class Retriever:
         self.settings = settings
         self.catalog = ChunkCatalog(store)
         self.outlets = OutletDirectory(store.outlet_names())
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsqa-bm25")
 
     def search(
         self, question: str, k: int | None = None, scope: Scope | None = None
@@ -90,39 +92,80 @@ class Retriever:
         scope = scope or Scope()
         plan = plan_question(question, self.outlets)
         texts = [plan.whole.text or question, *(p.text for p in plan.parts)]
-        vectors = self.embedder.encode(texts, batch_size=len(texts))
-        whole_lists = self._searches(plan.whole, vectors[0], scope, plan.whole)
+        # One encoding per question: claims differ mostly in their rare words, which the
+        # lexical side of each claim's search picks up (measured: separate claim vectors
+        # add 0.006 MRR on dev for 3-4x the encoding time).
+        # BM25 for every claim runs in a worker thread while the question is encoded.
+        matches = list(dict.fromkeys(fts_match(t) for t in texts))
+        pending = self._worker.submit(self._prefetch, matches)
+        vector = self.embedder.encode_query(texts[0])
+        cache = pending.result()
+        whole_lists = self._searches(plan.whole, vector, scope, plan.whole, cache)
         part_lists = [
             ranked
-            for part, vector in zip(plan.parts, vectors[1:], strict=True)
-            for ranked in self._searches(part, vector, scope, plan.whole)
+            for part in plan.parts
+            for ranked in self._searches(part, vector, scope, plan.whole, cache)
         ]
         candidates = _candidates(whole_lists, part_lists, self.settings.rerank_pool)
         if not candidates:
             return []
         chunks = self.store.chunks([c.chunk_id for c in candidates])
         ranked = self._rerank(candidates, chunks, texts)
-        similarity = self._similarity(vectors[0], [cid for cid, _ in ranked])
+        similarity = self._similarity(vector, [cid for cid, _ in ranked])
         return self._passages(ranked, chunks, similarity, k)
 
-    def _searches(
-        self, part: QuestionPart, vector: np.ndarray, scope: Scope, whole: QuestionPart
-    ) -> list[list[tuple[int, float]]]:
-        """One fused list per outlet the part names (or the whole question names)."""
-        outlets = part.outlets or whole.outlets
-        days = part.dates if (part is not whole or len(outlets) <= 1) else ()
-        groups: list[frozenset[str] | None] = list(outlets) or [None]
-        return [self._hybrid(part.text, vector, _narrow(scope, group, days)) for group in groups]
+    def _prefetch(self, matches: list[str]) -> dict[str, list[tuple[int, float]]]:
+        return {m: self.store.lexical_search(m, LEXICAL_POOL) for m in matches}
 
-    def _hybrid(self, text: str, vector: np.ndarray, scope: Scope) -> list[tuple[int, float]]:
+    def _searches(
+        self,
+        part: QuestionPart,
+        vector: np.ndarray,
+        scope: Scope,
+        whole: QuestionPart,
+        lexical_cache: dict[str, list],
+    ) -> list[list[tuple[int, float]]]:
+        """One fused list per outlet the part names; a claim naming no outlet of its own is
+        searched once over all the outlets the whole question names."""
+        if part is whole or part.outlets:
+            groups: list[frozenset[str] | None] = list(part.outlets) or [None]
+        else:
+            groups = [frozenset().union(*whole.outlets)] if whole.outlets else [None]
+        days = part.dates if (part is not whole or len(groups) <= 1) else ()
+        return [
+            self._hybrid(part.text, vector, _narrow(scope, group, days), lexical_cache)
+            for group in groups
+        ]
+
+    def _hybrid(
+        self, text: str, vector: np.ndarray, scope: Scope, lexical_cache: dict[str, list]
+    ) -> list[tuple[int, float]]:
         allowed = self.catalog.mask(scope)
         if allowed is not None and not allowed.any() and scope.days:
             scope = Scope(scope.sources, (), scope.since, scope.until)  # no article that day
             allowed = self.catalog.mask(scope)
         dense = self.catalog.dense(vector, self.settings.dense_candidates, allowed)
-        lexical = self.catalog.lexical(fts_match(text), self.settings.lexical_candidates, scope)
+        lexical = self._lexical(text, scope, allowed, lexical_cache)
         fused = fuse(dense, lexical, self.settings.dense_weight)
         return sorted(fused.items(), key=lambda item: item[1], reverse=True)
+
+    def _lexical(
+        self, text: str, scope: Scope, allowed: np.ndarray | None, cache: dict[str, list]
+    ) -> list[tuple[int, float]]:
+        """BM25 on the claim's rarest words. One unfiltered FTS5 query per claim serves every
+        outlet/date scope; a scope it leaves nearly empty is queried again inside SQL."""
+        match = fts_match(text)
+        n = self.settings.lexical_candidates
+        if match not in cache:
+            cache[match] = self.store.lexical_search(match, LEXICAL_POOL)
+        ranked = cache[match]
+        if allowed is None:
+            return ranked[:n]
+        rows = self.catalog.row_of
+        kept = [(cid, score) for cid, score in ranked if cid in rows and allowed[rows[cid]]]
+        if len(kept) >= min(n, MIN_SCOPED_HITS) or len(ranked) < LEXICAL_POOL:
+            return kept[:n]
+        return self.catalog.lexical(match, n, scope)
 
     def _rerank(
         self, candidates: list[Candidate], chunks: dict[int, StoredChunk], texts: list[str]
@@ -146,7 +189,7 @@ class Retriever:
         return sorted(scored, key=lambda item: item[1], reverse=True)
 
     def _similarity(self, vector: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
-        rows = {int(cid): i for i, cid in enumerate(self.catalog.ids)}
+        rows = self.catalog.row_of
         return {
             cid: float(self.catalog.matrix[rows[cid]] @ vector) for cid in chunk_ids if cid in rows
         }
@@ -187,6 +230,8 @@ class Retriever:
 
 
 PASSAGE_TOKEN_LIMIT = 256
+LEXICAL_POOL = 1000  # unfiltered BM25 hits kept per claim, filtered per outlet/date scope
+MIN_SCOPED_HITS = 20
 
 
 def _narrow(scope: Scope, sources: frozenset[str] | None, days: tuple[date, ...]) -> Scope:
