@@ -108,3 +108,32 @@ def test_strict_build_fails_on_any_rejection(tmp_path: Path) -> None:
         ["build", str(_articles(tmp_path / "news")), "--index", str(tmp_path / "i"), "--strict"],
     )
     assert result.exit_code == 1
+
+
+def test_ask_filters_by_outlet_and_date_before_ranking(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    assert (
+        runner.invoke(
+            app, ["build", str(_articles(tmp_path / "news")), "--index", str(index)]
+        ).exit_code
+        == 0
+    )
+    question = "What happened to the harbour bridge?"
+    only_farm = runner.invoke(
+        app, ["ask", question, "--json", "--index", str(index), "--source", "Valley Farmer"]
+    )
+    passages = json.loads(only_farm.stdout)["passages"]
+    assert passages, "a filtered search must not come back empty"
+    assert {p["source"] for p in passages} == {"Valley Farmer"}
+    late = runner.invoke(
+        app, ["ask", question, "--json", "--index", str(index), "--since", "2024-09-01"]
+    )
+    assert {p["title"] for p in json.loads(late.stdout)["passages"]} == {
+        "Orchard harvest breaks record"
+    }
+    early = runner.invoke(
+        app, ["ask", question, "--json", "--index", str(index), "--until", "April 8, 2024"]
+    )
+    assert {p["source"] for p in json.loads(early.stdout)["passages"]} == {"Coastal Herald"}
+    bad = runner.invoke(app, ["ask", question, "--index", str(index), "--since", "someday"])
+    assert bad.exit_code == 2 and "cannot read the date" in bad.output

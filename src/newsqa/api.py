@@ -204,7 +204,7 @@ def make_scope(sources: Iterable[str] | None, since: str | None, until: str | No
         raise ValueError(f"cannot read the date {since!r}")
     if until and end is None:
         raise ValueError(f"cannot read the date {until!r}")
-    if end and len(until or "") <= 10:  # a bare day means the whole day
+    if end and ":" not in (until or ""):  # a date without a time means the whole day
         end = end[:10] + "T23:59:59+00:00"
     names = frozenset(s for s in sources or () if s)
     return Scope(sources=names or None, since=start, until=end)

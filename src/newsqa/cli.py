@@ -170,11 +170,23 @@ def ask(
     index: IndexOption = None,
     k: Annotated[Optional[int], typer.Option("-k", help="Passages to retrieve")] = None,  # noqa: UP045
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
+    source: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--source", help="Only articles from this outlet (repeatable)"),
+    ] = None,
+    since: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Only articles published on or after this date (e.g. 2023-10-01)"),
+    ] = None,
+    until: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Only articles published on or before this date"),
+    ] = None,
 ) -> None:
     """Answer QUESTION with verbatim, cited sentences from the indexed articles."""
     try:
         qa = NewsQA.open(_settings(index).index_dir)
-        answer = qa.ask(question, k=k)
+        answer = qa.ask(question, k=k, sources=source, since=since, until=until)
     except (IndexUnavailable, ValueError) as exc:
         _fail(str(exc))
         return
