@@ -227,6 +227,10 @@ def ask(
     index_dir: Path | str = "index",
     k: int | None = None,
     history: History | None = None,
+    *,
+    sources: Iterable[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> Answer:
     """Answer `question` from the index in `index_dir` (opened once and kept)."""
     key = (str(Path(index_dir).absolute()), Settings.from_env().model or "")
@@ -234,7 +238,7 @@ def ask(
         if key not in _open:
             _open[key] = NewsQA.open(index_dir)
         qa = _open[key]
-    return qa.ask(question, k=k, history=history)
+    return qa.ask(question, k=k, history=history, sources=sources, since=since, until=until)
 
 
 def _manifest_stamp(index_dir: Path) -> tuple[int, int] | None:

@@ -30,6 +30,7 @@ class Embedder:
     def __init__(self, model: str = DEFAULT_MODEL, threads: int | None = None) -> None:
         self.model_id = DEFAULT_MODEL if model in _DEFAULT_ALIASES else model
         self._threads = threads
+        self.query_threads = 1
         self._busy = threading.Lock()  # a fast tokenizer must not be used by two threads at once
 
     @cached_property
@@ -90,7 +91,17 @@ class Embedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
+        """One question, on one torch thread: for a single short text that is faster than
+        several here (measured: ask p50 52.9 ms vs 61.2 ms with two threads), and it leaves
+        the other core to the BM25 searches that run meanwhile."""
+        import torch
+
+        previous = torch.get_num_threads()
+        torch.set_num_threads(self.query_threads)
+        try:
+            return self.encode([text])[0]
+        finally:
+            torch.set_num_threads(previous)
 
     def similarity(self, query: str, texts: Sequence[str]) -> list[float]:
         """Cosine similarity of `query` to each of `texts` (query vectors are cached)."""
