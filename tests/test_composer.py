@@ -266,3 +266,11 @@ def test_composer_without_a_library_cites_passage_sentences_at_article_offsets(
     answer = Composer().compose(f"What {' '.join(words)}?", [passage])
     for c in answer.citations:
         assert body[c.start : c.end] == c.sentence
+
+
+def test_question_about_words_the_archive_never_uses_abstains_and_says_why(qa: NewsQA) -> None:
+    answer = qa.ask("What is the best recipe for banana bread with walnuts?")
+    assert answer.abstained and answer.citations == []
+    assert "No article mentions" in answer.text and "banana" in answer.text
+    # a paraphrase of an indexed word is not a gap: "inspections" is known through "inspecting"
+    assert not qa.ask("What did the inspections of the Harbour Bridge find?").abstained

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from newsqa.answer import ABSTAIN_TEXT, Answer
-from newsqa.names import missing_names
+from newsqa.names import missing_names, missing_words
 from newsqa.outlets import OutletMentions
 from newsqa.retrieval import Passage
 
@@ -13,15 +13,20 @@ CLOSEST = 3
 
 
 def evidence_gaps(
-    mentions: OutletMentions, names: Sequence[str], count: Callable[[str], int] | None
+    mentions: OutletMentions,
+    names: Sequence[str],
+    count: Callable[[str], int] | None,
+    words: Sequence[str] = (),
 ) -> list[str]:
     """Sentences naming what the question needs and the collection lacks: articles from an
-    outlet it attributes reports to, or any mention of a name it asks about."""
+    outlet it attributes reports to, or any mention of a name or topic word it asks about."""
     gaps: list[str] = []
     if mentions.unknown:
         gaps.append(f"There are no articles from {_join(mentions.unknown)} in the collection.")
     if count is not None:
         missing = missing_names(names, count)
+        lowered = " ".join(missing).lower()
+        missing += [w for w in missing_words(words, count) if w not in lowered]
         if missing:
             gaps.append(f"No article mentions {_join(missing)}.")
     return gaps

@@ -25,9 +25,11 @@ class Settings:
     lexical_candidates: int = 100
     dense_weight: float = 0.3
     rerank_pool: int = 20
-    rerank_weights: tuple[float, float, float, float] = (1.0, 0.25, 2.0, 2.0)
+    rerank_weights: tuple[float, float, float, float] = (0.5, 0.25, 2.0, 2.0)
     passage_tokens: int = 250
     passages_per_article: int = 3
+    article_decay: float = 0.7
+    diversify_after: int = 4
     answer_sentences: int = 8
     abstain_threshold: float = 0.40
     torch_threads: int = 0  # 0: torch chooses (all cores)

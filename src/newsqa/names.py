@@ -69,3 +69,16 @@ def words_match(name: str) -> str:
 def missing_names(names: Iterable[str], count: Callable[[str], int]) -> list[str]:
     """Names the collection never mentions (`count` gives chunk hits of an FTS5 query)."""
     return [n for n in names if count(words_match(n)) == 0]
+
+
+UNKNOWN_WORD_PREFIX = 5  # a word counts as known when any indexed word shares its first letters
+
+
+def missing_words(words: Iterable[str], count: Callable[[str], int]) -> list[str]:
+    """Question words that no chunk contains, even as a word sharing their first letters
+    ("fraudulent" is known through "fraud"; "sourdough" in a politics archive is not)."""
+    missing = []
+    for word in words:
+        if count(f'"{word}"') == 0 and count(f'"{word[:UNKNOWN_WORD_PREFIX]}"*') == 0:
+            missing.append(word)
+    return missing

@@ -202,7 +202,9 @@ class Retriever:
         k: int,
     ) -> list[Passage]:
         passages: list[Passage] = []
-        for chunk_id, score in ranked:
+        for chunk_id, score in _diversified(
+            ranked, chunks, self.settings.article_decay, self.settings.diversify_after
+        ):
             chunk = chunks[chunk_id]
             pieces = self.catalog.neighbours(
                 chunk.article_id, [chunk.position - 1, chunk.position, chunk.position + 1]
@@ -232,6 +234,31 @@ class Retriever:
 PASSAGE_TOKEN_LIMIT = 256
 LEXICAL_POOL = 1000  # unfiltered BM25 hits kept per claim, filtered per outlet/date scope
 MIN_SCOPED_HITS = 20
+
+
+def _diversified(
+    ranked: list[tuple[int, float]], chunks: dict[int, StoredChunk], decay: float, head: int
+) -> list[tuple[int, float]]:
+    """The first `head` chunks as ranked; after them a greedy order in which each further
+    chunk of an already chosen article counts `decay` times less, so other articles
+    (another outlet's report, a second story of the same outlet) rise into the top k."""
+    if decay >= 1.0:
+        return ranked
+    out = list(ranked[:head])
+    left = list(ranked[head:])
+    taken: dict[str, int] = {}
+    for chunk_id, _ in out:
+        taken[chunks[chunk_id].article_id] = taken.get(chunks[chunk_id].article_id, 0) + 1
+    while left:
+        best = max(
+            range(len(left)),
+            key=lambda i: left[i][1] * decay ** taken.get(chunks[left[i][0]].article_id, 0),
+        )
+        chunk_id, score = left.pop(best)
+        article = chunks[chunk_id].article_id
+        taken[article] = taken.get(article, 0) + 1
+        out.append((chunk_id, score))
+    return out
 
 
 def _narrow(scope: Scope, sources: frozenset[str] | None, days: tuple[date, ...]) -> Scope:
