@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ class NewsQA:
         self._retriever: Retriever | None = None
         self._stamp: int | None = None
         self._outlet_cache: tuple[IndexStore | None, tuple[str, ...]] = (None, ())
+        self._counts: tuple[IndexStore | None, Callable[[str], int]] = (None, len)
 
     @classmethod
     def open(cls, index_dir: Path | str = "index", **overrides: Any) -> NewsQA:
@@ -120,10 +122,16 @@ class NewsQA:
             self.settings.abstain_threshold,
             library=store,
             outlets=self._outlets(store),
-            count_matches=store.match_count,
+            count_matches=self._match_counter(store),
             focus=follow.focus,
         )
         return dataclasses.replace(composer.compose(follow.query, passages), question=question)
+
+    def _match_counter(self, store: IndexStore) -> Callable[[str], int]:
+        """`store.match_count`, remembered per opened index (questions repeat their words)."""
+        if self._counts[0] is not store:
+            self._counts = (store, functools.lru_cache(maxsize=20_000)(store.match_count))
+        return self._counts[1]
 
     def _outlets(self, store: IndexStore) -> tuple[str, ...]:
         """The collection's outlets, read once per opened index."""

@@ -107,13 +107,16 @@ class ChunkCatalog:
             allowed &= self.published <= scope.until
         return allowed
 
+    def similarities(self, query: np.ndarray) -> np.ndarray:
+        """Inner product of the query with every chunk (rows in catalog order)."""
+        return self.matrix @ query.astype(np.float32)
+
     def dense(
-        self, query: np.ndarray, n: int, allowed: np.ndarray | None
+        self, scores: np.ndarray, n: int, allowed: np.ndarray | None
     ) -> list[tuple[int, float]]:
-        """Exact inner-product search over the allowed rows."""
+        """Exact top-n over the allowed rows, from `similarities()`."""
         if not len(self.ids):
             return []
-        scores = self.matrix @ query.astype(np.float32)
         if allowed is not None:
             scores = np.where(allowed, scores, -np.inf)
         n = min(n, len(scores))

@@ -99,7 +99,11 @@ class Embedder:
         previous = torch.get_num_threads()
         torch.set_num_threads(self.query_threads)
         try:
-            return self.encode([text])[0]
+            with self._busy:
+                vector = self._model.encode(
+                    text, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+                )
+            return np.ascontiguousarray(vector, dtype=np.float32)
         finally:
             torch.set_num_threads(previous)
 

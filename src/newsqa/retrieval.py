@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -99,19 +100,20 @@ class Retriever:
         matches = list(dict.fromkeys(fts_match(t) for t in texts))
         pending = self._worker.submit(self._prefetch, matches)
         vector = self.embedder.encode_query(texts[0])
+        scores = self.catalog.similarities(vector)
         cache = pending.result()
-        whole_lists = self._searches(plan.whole, vector, scope, plan.whole, cache)
+        whole_lists = self._searches(plan.whole, scores, scope, plan.whole, cache)
         part_lists = [
             ranked
             for part in plan.parts
-            for ranked in self._searches(part, vector, scope, plan.whole, cache)
+            for ranked in self._searches(part, scores, scope, plan.whole, cache)
         ]
         candidates = _candidates(whole_lists, part_lists, self.settings.rerank_pool)
         if not candidates:
             return []
         chunks = self.store.chunks([c.chunk_id for c in candidates])
         ranked = self._rerank(candidates, chunks, texts)
-        similarity = self._similarity(vector, [cid for cid, _ in ranked])
+        similarity = self._similarity(scores, [cid for cid, _ in ranked])
         return self._passages(ranked, chunks, similarity, k)
 
     def _prefetch(self, matches: list[str]) -> dict[str, list[tuple[int, float]]]:
@@ -120,7 +122,7 @@ class Retriever:
     def _searches(
         self,
         part: QuestionPart,
-        vector: np.ndarray,
+        scores: np.ndarray,
         scope: Scope,
         whole: QuestionPart,
         lexical_cache: dict[str, list],
@@ -133,18 +135,18 @@ class Retriever:
             groups = [frozenset().union(*whole.outlets)] if whole.outlets else [None]
         days = part.dates if (part is not whole or len(groups) <= 1) else ()
         return [
-            self._hybrid(part.text, vector, _narrow(scope, group, days), lexical_cache)
+            self._hybrid(part.text, scores, _narrow(scope, group, days), lexical_cache)
             for group in groups
         ]
 
     def _hybrid(
-        self, text: str, vector: np.ndarray, scope: Scope, lexical_cache: dict[str, list]
+        self, text: str, scores: np.ndarray, scope: Scope, lexical_cache: dict[str, list]
     ) -> list[tuple[int, float]]:
         allowed = self.catalog.mask(scope)
         if allowed is not None and not allowed.any() and scope.days:
             scope = Scope(scope.sources, (), scope.since, scope.until)  # no article that day
             allowed = self.catalog.mask(scope)
-        dense = self.catalog.dense(vector, self.settings.dense_candidates, allowed)
+        dense = self.catalog.dense(scores, self.settings.dense_candidates, allowed)
         lexical = self._lexical(text, scope, allowed, lexical_cache)
         fused = fuse(dense, lexical, self.settings.dense_weight)
         return sorted(fused.items(), key=lambda item: item[1], reverse=True)
@@ -188,11 +190,9 @@ class Retriever:
             scored.append((c.chunk_id, score))
         return sorted(scored, key=lambda item: item[1], reverse=True)
 
-    def _similarity(self, vector: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
+    def _similarity(self, scores: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
         rows = self.catalog.row_of
-        return {
-            cid: float(self.catalog.matrix[rows[cid]] @ vector) for cid in chunk_ids if cid in rows
-        }
+        return {cid: float(scores[rows[cid]]) for cid in chunk_ids if cid in rows}
 
     def _passages(
         self,
@@ -232,7 +232,7 @@ class Retriever:
 
 
 PASSAGE_TOKEN_LIMIT = 256
-LEXICAL_POOL = 1000  # unfiltered BM25 hits kept per claim, filtered per outlet/date scope
+LEXICAL_POOL = 300  # unfiltered BM25 hits kept per claim, filtered per outlet/date scope
 MIN_SCOPED_HITS = 20
 
 
@@ -307,7 +307,7 @@ def _best_normalised(lists: list[list[tuple[int, float]]]) -> dict[int, float]:
 def _best_sentence_coverage(text: str, claims: list[set[str]], idf: dict[str, float]) -> float:
     """Largest share of one claim's IDF mass found in a single sentence of `text`."""
     best = 0.0
-    sentences = [set(content_words(s.text)) for s in split_sentences(text)]
+    sentences = _sentence_words(text)
     for claim in claims:
         total = sum(idf.get(w, 0.0) for w in claim)
         if total <= 0:
@@ -315,6 +315,11 @@ def _best_sentence_coverage(text: str, claims: list[set[str]], idf: dict[str, fl
         for words in sentences:
             best = max(best, sum(idf.get(w, 0.0) for w in claim & words) / total)
     return best
+
+
+@lru_cache(maxsize=8192)
+def _sentence_words(text: str) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(content_words(s.text)) for s in split_sentences(text))
 
 
 def _overlaps(passage: Passage, article_id: str, window: Window) -> bool:
