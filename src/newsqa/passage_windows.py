@@ -8,6 +8,7 @@ neighbours, never past `budget` cl100k tokens.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newsqa.sentences import SentenceSpan, split_sentences
 from newsqa.tokens import count_tokens
@@ -32,7 +33,7 @@ def widen(
     inside = [i for i, s in enumerate(sentences) if s.start >= chunk_start and s.end <= chunk_end]
     if not inside:
         return Window(chunk_start, chunk_end)
-    cost = [count_tokens(s.text) + 1 for s in sentences]
+    cost = [_tokens(s.text) + 1 for s in sentences]
     low, high = inside[0], inside[-1]
     used = sum(cost[low : high + 1])
     grew = True
@@ -49,10 +50,20 @@ def widen(
     return Window(sentences[low].start, sentences[high].end)
 
 
+@lru_cache(maxsize=16384)
+def _tokens(text: str) -> int:
+    return count_tokens(text)
+
+
+@lru_cache(maxsize=4096)
+def _split(text: str) -> tuple[SentenceSpan, ...]:
+    return tuple(split_sentences(text))
+
+
 def _sentences(pieces: list[tuple[int, str, int, int]]) -> list[SentenceSpan]:
     seen: dict[int, SentenceSpan] = {}
     for _, text, start, _ in pieces:
-        for s in split_sentences(text):
+        for s in _split(text):
             seen.setdefault(start + s.start, SentenceSpan(s.text, start + s.start, start + s.end))
     ordered = sorted(seen.values(), key=lambda s: s.start)
     return [s for i, s in enumerate(ordered) if i == 0 or s.start >= ordered[i - 1].end]
