@@ -88,11 +88,19 @@ class ChunkCatalog:
         self.row_of = {int(chunk_id): row for row, chunk_id in enumerate(self.ids)}
         self.chunk_count = max(1, len(rows))
         self._df: dict[str, int] = {}
+        self._masks: dict[Scope, np.ndarray] = {}
 
     def mask(self, scope: Scope) -> np.ndarray | None:
-        """Rows allowed by `scope` (None: all rows)."""
+        """Rows allowed by `scope` (None: all rows); remembered per scope."""
         if scope.unrestricted:
             return None
+        if scope not in self._masks:
+            if len(self._masks) > 256:
+                self._masks.clear()
+            self._masks[scope] = self._mask(scope)
+        return self._masks[scope]
+
+    def _mask(self, scope: Scope) -> np.ndarray:
         allowed = np.ones(len(self.ids), dtype=bool)
         if scope.sources is not None:
             by_outlet = np.zeros(len(self.ids), dtype=bool)
@@ -115,14 +123,14 @@ class ChunkCatalog:
         self, scores: np.ndarray, n: int, allowed: np.ndarray | None
     ) -> list[tuple[int, float]]:
         """Exact top-n over the allowed rows, from `similarities()`."""
-        if not len(self.ids):
+        rows = np.arange(len(self.ids)) if allowed is None else np.flatnonzero(allowed)
+        if not len(rows):
             return []
-        if allowed is not None:
-            scores = np.where(allowed, scores, -np.inf)
-        n = min(n, len(scores))
-        top = np.argpartition(-scores, n - 1)[:n]
-        top = top[np.argsort(-scores[top])]
-        return [(int(self.ids[i]), float(scores[i])) for i in top if np.isfinite(scores[i])]
+        subset = scores[rows]
+        n = min(n, len(rows))
+        top = np.argpartition(-subset, n - 1)[:n]
+        top = top[np.argsort(-subset[top])]
+        return [(int(self.ids[rows[i]]), float(subset[i])) for i in top]
 
     def lexical(self, match: str, n: int, scope: Scope) -> list[tuple[int, float]]:
         """FTS5 BM25 restricted to the scope inside SQL (so a filter never empties the list)."""

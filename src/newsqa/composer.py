@@ -188,7 +188,8 @@ class _Selection:
 
     def share(self, words: Iterable[str]) -> float:
         """IDF-weighted share of the question's terms among `words`."""
-        return sum(self.weights.get(w, 0.0) for w in words) / self.total
+        weights = self.weights
+        return sum(weights[w] for w in weights.keys() & set(words)) / self.total
 
     def fresh_outlets(self, s: Sentence) -> set[str]:
         """Outlets the question asks about that `s` would be the first to cite."""

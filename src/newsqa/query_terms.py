@@ -153,7 +153,9 @@ def content_words(text: str) -> list[str]:
     """Lower-cased words of `text` without stopwords, possessives or edge punctuation."""
     words = []
     for raw in _WORD.findall(text.lower()):
-        word = re.sub(r"['’]s$", "", raw).strip(".'’-")
+        if raw.endswith(("'s", "’s")):
+            raw = raw[:-2]
+        word = raw.strip(".'’-")
         if word and word not in STOPWORDS:
             words.append(word)
     return words
