@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -76,8 +77,13 @@ def build(
 ) -> None:
     """Rebuild the index from scratch from PATHS (atomic: the old index serves until done)."""
     settings = _settings(index, model=model, chunk_tokens=chunk_tokens)
+    _write(settings, lambda qa: qa.rebuild(paths, progress=True, columns=_columns(column)), strict)
+
+
+def _write(settings: Settings, action: Callable[[NewsQA], BuildReport], strict: bool) -> None:
+    """Run a build or add, print its summary; with `strict`, any rejection fails the command."""
     try:
-        report = NewsQA(settings).rebuild(paths, progress=True, columns=_columns(column))
+        report = action(NewsQA(settings))
     except (ValueError, IndexUnavailable) as exc:
         _fail(str(exc))
         return
@@ -95,14 +101,7 @@ def add(
 ) -> None:
     """Add new articles from PATHS and replace changed ones; unchanged ones are not re-embedded."""
     settings = _settings(index)
-    try:
-        report = NewsQA(settings).add(paths, progress=True, columns=_columns(column))
-    except (ValueError, IndexUnavailable) as exc:
-        _fail(str(exc))
-        return
-    _summary(report, settings)
-    if strict and report.rejected:
-        raise typer.Exit(1)
+    _write(settings, lambda qa: qa.add(paths, progress=True, columns=_columns(column)), strict)
 
 
 @app.command()
