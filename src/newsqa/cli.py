@@ -243,10 +243,12 @@ def evaluate_queries(
     if as_json:
         out.print_json(json.dumps(report))
         return
-    columns = list(report["overall"])
-    table = Table(*(["group", *columns]))
-    for name, row in [("overall", report["overall"]), *report["by_type"].items()]:
-        table.add_row(name, *("" if row[c] is None else str(row[c]) for c in columns))
+    groups = [("overall", report["overall"]), *report["by_type"].items()]
+    table = Table("metric", *(name.removesuffix("_query") for name, _ in groups))
+    for metric in report["overall"]:
+        table.add_row(
+            metric, *("" if row[metric] is None else str(row[metric]) for _, row in groups)
+        )
     out.print(table)
 
 

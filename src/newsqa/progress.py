@@ -22,6 +22,7 @@ class Progress:
         if not self.enabled:
             yield from items
             return
+        from rich.console import Console
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -40,6 +41,7 @@ class Progress:
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
             TimeRemainingColumn(),
+            console=Console(stderr=True),  # stdout stays clean for --json output
         ) as bar:
             task = bar.add_task(label, total=total, unit=unit, rate="")
             for item in items:

@@ -1,0 +1,81 @@
+"""Metric definitions match the MultiHop-RAG script on hand-worked examples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsqa.cli import app
+from newsqa.evaluation import fact_covered, retrieval_metrics
+from newsqa.sample import sample_paths
+
+
+def test_retrieval_metrics_by_hand() -> None:
+    facts = ["Rates rose by 2%.", "The mayor\nresigned."]
+    passages = [
+        "Weather was mild.",
+        "Officials said: Rates rose by 2%. Markets fell.",  # fact 1 at rank 2 (case counts)
+        "Nothing here.",
+        "Nothing either.",
+        "In the evening The mayor resigned.",  # fact 2 at rank 5 (newline/space-insensitive)
+    ]
+    m = retrieval_metrics(passages, facts)
+    assert m["hits@4"] == 1.0 and m["hits@10"] == 1.0
+    assert m["mrr@10"] == pytest.approx(1 / 2)
+    assert m["map@10"] == pytest.approx((1 / 2 + 1 / 5) / 2)
+    assert retrieval_metrics(passages[2:4], facts) == {
+        "hits@4": 0.0,
+        "hits@10": 0.0,
+        "mrr@10": 0.0,
+        "map@10": 0.0,
+    }
+
+
+def test_fact_coverage_threshold() -> None:
+    fact = "The council approved the new harbour budget on Tuesday"
+    assert fact_covered(fact, "On Tuesday the council approved a harbour budget.")
+    assert not fact_covered(fact, "The council met.")
+
+
+def test_eval_command_prints_json_metrics(tmp_path: Path) -> None:
+    runner = CliRunner()
+    index = tmp_path / "index"
+    assert (
+        runner.invoke(app, ["build", *map(str, sample_paths()), "--index", str(index)]).exit_code
+        == 0
+    )
+    queries = tmp_path / "queries.json"
+    queries.write_text(
+        json.dumps(
+            [
+                {
+                    "query": "Who attended the Victory Day parade in Moscow?",
+                    "answer": "Xi Jinping",
+                    "question_type": "inference_query",
+                    "evidence_list": [
+                        {
+                            "title": "Realpolitik 2.0: Uniting for a Post-Western World",
+                            "url": None,
+                            "fact": "attended by Chinese President Xi Jinping and troops from 13 other nations",
+                        }
+                    ],
+                },
+                {
+                    "query": "What is the recipe for banana bread?",
+                    "answer": "Insufficient information.",
+                    "question_type": "null_query",
+                    "evidence_list": [],
+                },
+            ]
+        )
+    )
+    result = runner.invoke(app, ["eval", str(queries), "--index", str(index), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    overall = report["overall"]
+    assert overall["hits@10"] == 1.0 and overall["answer_hit"] == 1.0
+    assert overall["null_abstain"] == 1.0 and overall["passage_tokens_max"] <= 256
+    assert set(report["by_type"]) == {"inference_query", "null_query"}
