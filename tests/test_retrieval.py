@@ -117,3 +117,34 @@ def test_explicit_filter_with_no_match_in_question_still_answers(
     answer = qa.ask("What happened at the festival?", sources=["TechWire"])
     assert all(p.source == "TechWire" for p in answer.passages)
     assert answer.passages
+
+
+class _KeywordCrossEncoder:
+    """Stands in for a sentence-transformers CrossEncoder: scores pairs by one keyword."""
+
+    def __init__(self, keyword: str) -> None:
+        self.keyword = keyword
+
+    def predict(self, pairs, show_progress_bar=False):  # type: ignore[no-untyped-def]
+        return [float(self.keyword in text.lower()) for _, text in pairs]
+
+
+def test_optional_reranker_reorders_passages(qa: NewsQA, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsqa.reranking as reranking
+
+    monkeypatch.setattr(
+        reranking, "load_cross_encoder", lambda name: _KeywordCrossEncoder("pumpkins")
+    )
+    plain = qa.ask("What did the chip maker announce?")
+    assert plain.passages[0].title != "Harvest festival returns"
+    reranked = NewsQA.open(qa.settings.index_dir, reranker="keyword-test").ask(
+        "What did the chip maker announce?"
+    )
+    assert reranked.passages[0].title == "Harvest festival returns"
+
+
+def test_missing_reranker_model_is_a_clear_error(qa: NewsQA) -> None:
+    from newsqa.reranking import load_cross_encoder
+
+    with pytest.raises(RuntimeError, match="cannot load reranker"):
+        load_cross_encoder("/nonexistent/cross-encoder")

@@ -27,6 +27,7 @@ from newsqa.indexing import (
 )
 from newsqa.ingest import load_paths
 from newsqa.progress import Progress
+from newsqa.reranking import rerank
 from newsqa.retrieval import Retriever
 from newsqa.sample import sample_paths
 from newsqa.store import MANIFEST, IndexStore, IndexUnavailable, Manifest
@@ -114,9 +115,10 @@ class NewsQA:
         store = self.store
         scope = make_scope(sources, since, until)
         follow = resolve(question, history)
-        passages = with_focus(
-            self.retriever().search(follow.query, k or self.settings.top_k, scope), follow
-        )
+        passages = self.retriever().search(follow.query, k or self.settings.top_k, scope)
+        if self.settings.reranker:
+            passages = rerank(follow.query, passages, self.settings.reranker)
+        passages = with_focus(passages, follow)
         composer = Composer(
             self.settings.answer_sentences,
             self.settings.abstain_threshold,

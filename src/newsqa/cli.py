@@ -39,6 +39,14 @@ ModelOption = Annotated[
 ]
 
 
+RerankerOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        help="Rerank passages with this sentence-transformers CrossEncoder (off by default)"
+    ),
+]
+
+
 def _settings(index: Path | None, **overrides: object) -> Settings:
     return Settings.from_env(index_dir=index, **overrides)
 
@@ -181,12 +189,13 @@ def ask(
         Optional[str],  # noqa: UP045
         typer.Option(help="Only articles published on or before this date"),
     ] = None,
+    reranker: RerankerOption = None,
 ) -> None:
     """Answer QUESTION with verbatim, cited sentences from the indexed articles."""
     try:
-        qa = NewsQA.open(_settings(index).index_dir)
+        qa = NewsQA.open(_settings(index).index_dir, reranker=reranker)
         answer = qa.ask(question, k=k, sources=source, since=since, until=until)
-    except (IndexUnavailable, ValueError) as exc:
+    except (IndexUnavailable, ValueError, RuntimeError) as exc:
         _fail(str(exc))
         return
     if as_json:
@@ -225,18 +234,23 @@ def evaluate_queries(
     index: IndexOption = None,
     limit: Annotated[Optional[int], typer.Option(help="Only the first N queries")] = None,  # noqa: UP045
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON")] = False,
+    reranker: RerankerOption = None,
 ) -> None:
     """Measure retrieval, answers and latency on benchmark queries against the current index."""
     from newsqa.evaluation import evaluate, load_queries
     from newsqa.progress import Progress
 
     try:
-        qa = NewsQA.open(_settings(index).index_dir)
+        qa = NewsQA.open(_settings(index).index_dir, reranker=reranker)
         items = load_queries(queries, limit)
     except (IndexUnavailable, ValueError, OSError) as exc:
         _fail(str(exc))
         return
-    qa.ask("warm-up")  # load the model before timing
+    try:
+        qa.ask("warm-up")  # load the models before timing
+    except RuntimeError as exc:
+        _fail(str(exc))
+        return
     report = evaluate(
         items, qa.ask, lambda qs: Progress(True).track(qs, "Evaluating", unit="queries")
     )

@@ -32,6 +32,7 @@ class Settings:
     diversify_after: int = 4
     answer_sentences: int = 8
     abstain_threshold: float = 0.40
+    reranker: str | None = None  # a sentence-transformers CrossEncoder name or path; off by default
     torch_threads: int = 0  # 0: torch chooses (all cores)
     syndication_threshold: float = 0.85  # word 5-gram Jaccard at which two texts are one story
 
