@@ -114,10 +114,3 @@ class Embedder:
             features = model.forward(prepare([text]))
         vector = torch.nn.functional.normalize(features["sentence_embedding"][0], dim=-1)
         return vector.float().numpy()
-
-    def similarity(self, query: str, texts: Sequence[str]) -> list[float]:
-        """Cosine similarity of `query` to each of `texts` (query vectors are cached)."""
-        if not texts:
-            return []
-        vectors = self.encode([query, *texts], batch_size=max(8, len(texts) + 1))
-        return [float(x) for x in vectors[1:] @ vectors[0]]

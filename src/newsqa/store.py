@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import faiss
-import numpy as np
 
 from newsqa.articles import Article, Outlet
 
@@ -149,12 +148,6 @@ class IndexStore:
 
     def close(self) -> None:
         self.db.close()
-
-    def dense_search(self, query_vector: np.ndarray, n: int) -> list[tuple[int, float]]:
-        if self.vectors.ntotal == 0:
-            return []
-        scores, ids = self.vectors.search(query_vector.reshape(1, -1).astype(np.float32), n)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def lexical_search(self, match: str, n: int) -> list[tuple[int, float]]:
         """FTS5 BM25 over chunk text and title; scores are positive, higher is better."""
