@@ -79,3 +79,18 @@ def test_eval_command_prints_json_metrics(tmp_path: Path) -> None:
     assert overall["hits@10"] == 1.0 and overall["answer_hit"] == 1.0
     assert overall["null_abstain"] == 1.0 and overall["passage_tokens_max"] <= 256
     assert set(report["by_type"]) == {"inference_query", "null_query"}
+
+
+def test_bench_writes_a_markdown_table(tmp_path: Path) -> None:
+    runner = CliRunner()
+    index = tmp_path / "index"
+    assert (
+        runner.invoke(app, ["build", *map(str, sample_paths()), "--index", str(index)]).exit_code
+        == 0
+    )
+    report = tmp_path / "bench.md"
+    result = runner.invoke(app, ["bench", "--index", str(index), "--output", str(report)])
+    assert result.exit_code == 0, result.output
+    text = report.read_text()
+    assert "ask latency p50 / p95 / max" in text and "1 articles" in text
+    assert "peak resident memory" in text

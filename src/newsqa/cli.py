@@ -267,6 +267,49 @@ def evaluate_queries(
 
 
 @app.command()
+def bench(
+    index: IndexOption = None,
+    queries: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            help="MultiHop-RAG style queries file to time (default: a few sample questions)"
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many questions")] = 300,
+    output: Annotated[Path, typer.Option(help="Markdown file for the results")] = Path(
+        "docs/benchmark.md"
+    ),
+) -> None:
+    """Measure ask latency, index size and peak memory; write the table to OUTPUT."""
+    from newsqa.benchmark import SAMPLE_QUESTIONS, run_bench
+    from newsqa.evaluation import load_queries
+
+    settings = _settings(index)
+    try:
+        questions = (
+            [q.query for q in load_queries(queries, limit)] if queries else list(SAMPLE_QUESTIONS)
+        )
+        holder: dict[str, NewsQA] = {}
+
+        def open_index():  # type: ignore[no-untyped-def]
+            holder["qa"] = NewsQA.open(settings.index_dir)
+            return holder["qa"].ask
+
+        def counts() -> tuple[int, int]:
+            store = holder["qa"].store
+            return store.article_count(), store.chunk_count()
+
+        result = run_bench(settings.index_dir, open_index, questions, counts)
+    except (IndexUnavailable, ValueError, OSError) as exc:
+        _fail(str(exc))
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(result.markdown(), encoding="utf-8")
+    out.print(result.markdown())
+    console.print(f"written to {output}")
+
+
+@app.command()
 def serve(
     index: IndexOption = None,
     host: Annotated[str, typer.Option(help="Address to bind")] = "127.0.0.1",
