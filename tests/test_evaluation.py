@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 from newsqa.cli import app
 from newsqa.evaluation import fact_covered, retrieval_metrics
-from newsqa.sample import sample_paths
 
 
 def test_retrieval_metrics_by_hand() -> None:
@@ -40,13 +39,9 @@ def test_fact_coverage_threshold() -> None:
     assert not fact_covered(fact, "The council met.")
 
 
-def test_eval_command_prints_json_metrics(tmp_path: Path) -> None:
+def test_eval_command_prints_json_metrics(tmp_path: Path, sample_index: Path) -> None:
     runner = CliRunner()
-    index = tmp_path / "index"
-    assert (
-        runner.invoke(app, ["build", *map(str, sample_paths()), "--index", str(index)]).exit_code
-        == 0
-    )
+    index = sample_index  # read-only use of the session's built sample
     queries = tmp_path / "queries.json"
     queries.write_text(
         json.dumps(
@@ -81,13 +76,9 @@ def test_eval_command_prints_json_metrics(tmp_path: Path) -> None:
     assert set(report["by_type"]) == {"inference_query", "null_query"}
 
 
-def test_bench_writes_a_markdown_table(tmp_path: Path) -> None:
+def test_bench_writes_a_markdown_table(tmp_path: Path, sample_index: Path) -> None:
     runner = CliRunner()
-    index = tmp_path / "index"
-    assert (
-        runner.invoke(app, ["build", *map(str, sample_paths()), "--index", str(index)]).exit_code
-        == 0
-    )
+    index = sample_index  # read-only use of the session's built sample
     report = tmp_path / "bench.md"
     result = runner.invoke(app, ["bench", "--index", str(index), "--output", str(report)])
     assert result.exit_code == 0, result.output
