@@ -112,10 +112,11 @@ class NewsQA:
         question = (question or "").strip()
         if not question:
             raise ValueError("the question is empty")
-        store = self.store
         scope = make_scope(sources, since, until)
+        retriever = self.retriever()
+        store = retriever.store  # one index generation for retrieval and composition
         follow = resolve(question, history)
-        passages = self.retriever().search(follow.query, k or self.settings.top_k, scope)
+        passages = retriever.search(follow.query, k or self.settings.top_k, scope)
         if self.settings.reranker:
             passages = rerank(follow.query, passages, self.settings.reranker)
         passages = with_focus(passages, follow)
