@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 from newsqa.answer import Answer
 from newsqa.api import NewsQA
-from newsqa.articles import make_article
+from newsqa.articles import Article, make_article
+from newsqa.composer import Composer
 from newsqa.config import Settings
 from newsqa.indexing import build_from_articles
+from newsqa.retrieval import Passage
 
 ARTICLES = [
     make_article(
@@ -188,7 +190,14 @@ def test_pronoun_follow_up_retrieves_the_previous_turns_article(
 
 def test_answer_to_dict_keeps_its_keys(qa: NewsQA, tmp_path: Path) -> None:
     answer = qa.ask("How much is the emergency repair budget for the bridge?")
-    assert set(answer.to_dict()) == {"question", "text", "citations", "passages", "abstained"}
+    assert set(answer.to_dict()) == {
+        "question",
+        "text",
+        "citations",
+        "passages",
+        "abstained",
+        "lead",
+    }
     assert "$40 million" in answer.text
 
 
@@ -274,3 +283,46 @@ def test_question_about_words_the_archive_never_uses_abstains_and_says_why(qa: N
     assert "No article mentions" in answer.text and "banana" in answer.text
     # a paraphrase of an indexed word is not a gap: "inspections" is known through "inspecting"
     assert not qa.ask("What did the inspections of the Harbour Bridge find?").abstained
+
+
+def test_supporting_sentences_only_extend_the_cited_articles() -> None:
+    bridge = make_article(
+        title="Bridge repairs",
+        body=" ".join(
+            f"Bridge repairs {detail}."
+            for detail in (
+                "began on Monday with two crews",
+                "closed the east lane for a week",
+                "cost the city $40 million",
+                "were delayed by rain",
+                "ended early in April",
+                "drew praise from commuters",
+            )
+        ),
+        source="Coastal Courier",
+        published_at="2024-03-05",
+    )
+    chess = ARTICLES[3]
+    library = {a.article_id: a for a in (bridge, chess)}
+    passages = [
+        Passage(1, bridge.article_id, bridge.title, 1.0, bridge.body[:60], "Coastal Courier"),
+        Passage(2, chess.article_id, chess.title, 0.2, chess.body[:60], "Elwyn Daily"),
+    ]
+    composer = Composer(library=_Library(library), abstain_threshold=0.0)
+    answer = composer.compose("What about the bridge repairs?", passages)
+    assert answer.lead >= 1 and answer.supporting_citations
+    assert {c.article_id for c in answer.citations} == {bridge.article_id}
+    assert len(answer.citations) == composer.per_article
+    lead, support = answer.text.split("\n\n")
+    assert lead.startswith(answer.citations[0].sentence)
+    assert support.startswith(answer.supporting_citations[0].sentence)
+    for c in answer.citations:
+        assert bridge.body[c.start : c.end] == c.sentence
+
+
+class _Library:
+    def __init__(self, articles: dict[str, Article]) -> None:
+        self.articles = articles
+
+    def article(self, article_id: str) -> Article | None:
+        return self.articles.get(article_id)

@@ -58,3 +58,13 @@ def test_chat_turn_shows_cited_answer_and_highlighted_source(sample_index: Path)
     assert "<mark>" in sources and "Xi Jinping" in sources
     _, chat, sources = respond("How do I make banana bread?", chat)
     assert "don" in chat[-1]["content"] and "No sources" in sources
+
+
+def test_supporting_sentences_are_set_apart_from_the_answer() -> None:
+    lead = Citation(1, "a1", "T", "Wire", None, None, "The vote passed.", 0, 16)
+    more = Citation(1, "a1", "T", "Wire", None, None, "Turnout was 60%.", 17, 33)
+    answer = Answer("q", "The vote passed. [1]\n\nTurnout was 60%. [1]", [lead, more], [], lead=1)
+    markdown = answer_markdown(answer)
+    head, _, tail = markdown.partition("*Also in these articles:*")
+    assert "The vote passed" in head and "Turnout was 60" not in head
+    assert "Turnout was 60" in tail and "**[1]**" in tail

@@ -35,6 +35,15 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     abstained: bool = False
+    lead: int = 0  # the first `lead` citations answer the question; the rest support them
+
+    @property
+    def lead_citations(self) -> list[Citation]:
+        return self.citations[: self.lead] if self.lead else list(self.citations)
+
+    @property
+    def supporting_citations(self) -> list[Citation]:
+        return self.citations[self.lead :] if self.lead else []
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +52,7 @@ class Answer:
             "citations": [asdict(c) | {"outlets": list(c.outlets)} for c in self.citations],
             "passages": [asdict(p) for p in self.passages],
             "abstained": self.abstained,
+            "lead": self.lead,
         }
 
     def sources_text(self) -> str:

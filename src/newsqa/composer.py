@@ -23,6 +23,7 @@ from newsqa.sentence_scoring import (
     term_weights,
     terms,
 )
+from newsqa.source_selection import SourceGate, source_signals
 from newsqa.timeline import is_temporal, mentioned_days, published_on
 
 
@@ -30,29 +31,26 @@ from newsqa.timeline import is_temporal, mentioned_days, published_on
 class Composer:
     """Extractive answers: a short set of sentences that together cover the question's terms.
 
-    Greedy coverage: each step takes the sentence adding the most not-yet-covered question
-    terms (IDF-weighted) plus a prior from retrieval; it stops when no sentence adds enough.
-    When the question names outlets the collection has, only their articles are cited.
+    1. Sources: the candidate articles the `SourceGate` judges to be evidence are cited
+       (when the question names outlets the collection has, only their articles).
+    2. Lead: greedy coverage over the cited articles' sentences; each step takes the sentence
+       adding the most not-yet-covered question terms (IDF-weighted) plus a retrieval prior.
+    3. Support: each cited article's further best-matching sentences, up to `per_article`,
+       so that every source's own account of its part of the question is shown.
     """
 
-    max_sentences: int = 8
+    max_sentences: int = 12
     abstain_threshold: float = 0.40
     unknown_word_margin: float = 0.05
     articles: int = 6
     per_article: int = 4
-    min_gain: float = 0.12
-    min_gain_cited: float = 0.08
     prior_weight: float = 0.25
     type_bonus: float = 0.1
     outlet_bonus: float = 0.3
-    new_article_gain: float = 0.1
-    per_outlet: int = 2
     date_bonus: float = 0.3
     pair_weight: float = 1.0
-    article_floor: float = 0.65
     duplicate_overlap: float = 0.7
-    named_outlet_floor: float = 0.5
-    max_articles: int = 2
+    gate: SourceGate = field(default_factory=SourceGate)
     library: ArticleLibrary | None = None
     outlets: Sequence[str] = ()
     count_matches: Callable[[str], int] | None = None
@@ -83,64 +81,72 @@ class Composer:
         if not pool or not total:
             return abstain_answer(question, passages, ())
         kind = expected_type(question)
+        days = mentioned_days(question)
+        signals = source_signals(
+            question, pool, passages, weights, total, mentions.known, self.outlets, days, drop
+        )
+        asked = set(mentions.known)
+        carried = {s.article_id: frozenset(s.outlets) & asked for s in pool}
+        cited = set(self.gate.choose(signals, carried))
+        pool = [s for s in pool if s.article_id in cited and not s.words.isdisjoint(weights)]
         top = max(p.score for p in passages) or 1.0
-        pool = [s for s in pool if not s.words.isdisjoint(weights)]  # the rest add nothing
-        chosen = self._select(question, pool, weights, total, kind, top, set(mentions.known))
-        covered = {w for s in chosen for w in s.words & weights.keys()}
-        coverage = sum(weights[w] for w in covered) / total
+        state = _Selection(set(mentions.known), days, weights, total)
+        self._lead(question, pool, state, kind, top)
+        coverage = state.share(state.covered)
         relevance = max((p.dense_score for p in passages), default=0.0)
         # Words the archive never uses ("sourdough" in a politics archive) raise the bar: then
         # only strong evidence for the rest of the question is shown, else we say what's missing.
         bar = self.abstain_threshold + (self.unknown_word_margin if unknown else 0.0)
-        if not chosen or self._confidence(coverage, relevance) < bar:
+        if not state.chosen or self._confidence(coverage, relevance) < bar:
             return abstain_answer(question, passages, unknown)
+        lead = list(state.chosen)
         if is_temporal(question):
-            chosen = sorted(chosen, key=lambda s: (s.passage.published_at or "", s.start))
-        return _answer(question, chosen, passages)
+            lead.sort(key=lambda s: (s.passage.published_at or "", s.start))
+        return _answer(question, lead, self._support(pool, state), passages)
 
     def _confidence(self, coverage: float, relevance: float) -> float:
         return 0.5 * coverage + 0.5 * relevance
 
-    def _select(
-        self,
-        question: str,
-        pool: list[Sentence],
-        weights: dict[str, float],
-        total: float,
-        kind: str | None,
-        top: float,
-        named: set[str],
-    ) -> list[Sentence]:
-        """Greedy: add the sentence with the largest gain until none clears its bar."""
-        state = _Selection(named, mentioned_days(question), weights, total)
-        lexical = {s: state.share(s.words) for s in pool}
-        floor = self.article_floor * max(lexical.values(), default=0.0)
-        article_cap = max(self.max_articles, len(named))
+    def _lead(
+        self, question: str, pool: list[Sentence], state: _Selection, kind: str | None, top: float
+    ) -> None:
+        """Greedy: add the sentence with the largest gain while one still adds something."""
         while len(state.chosen) < self.max_sentences:
             best, best_gain = None, 0.0
             for s in pool:
-                fresh = state.fresh_outlets(s)
-                new_article = s.article_id not in state.per_article
-                if new_article and (
-                    len(state.per_article) >= article_cap
-                    or state.outlet_articles(s) >= self.per_outlet
-                    or lexical[s] < (floor * self.named_outlet_floor if fresh else floor)
-                ):
-                    continue  # too many articles, or a weak one (less strict for outlets asked)
                 if state.per_article[s.article_id] >= self.per_article or s.words in state.seen:
                     continue
-                if not fresh and any(
-                    _overlap(s.words, c.words) >= self.duplicate_overlap for c in state.chosen
-                ):
+                fresh = state.fresh_outlets(s)
+                gain = self._gain(s, state, question, kind, top, fresh)
+                if gain is None or gain <= best_gain:
+                    continue
+                if not fresh and state.repeats(s, self.duplicate_overlap):
                     continue  # says what a chosen sentence already says
-                gain = self._gain(s, state, question, kind, top, fresh, new_article)
-                needed = self.min_gain if new_article else self.min_gain_cited
-                if gain is not None and gain >= needed and gain > best_gain:
-                    best, best_gain = s, gain
+                best, best_gain = s, gain
             if best is None:
                 break
             state.add(best)
-        return state.chosen
+
+    def _support(self, pool: list[Sentence], state: _Selection) -> list[Sentence]:
+        """Each cited article's next best sentences (share of question terms), in article
+        order, until it has `per_article` or the answer has `max_sentences`."""
+        added: list[Sentence] = []
+        ranked = sorted(pool, key=lambda s: -state.share(s.words))
+        for article_id in list(dict.fromkeys(s.article_id for s in state.chosen)):
+            picks = []
+            for s in ranked:
+                if len(state.chosen) >= self.max_sentences:
+                    break
+                if s.article_id != article_id or s.words in state.seen:
+                    continue
+                if state.per_article[article_id] >= self.per_article:
+                    break
+                if state.repeats(s, self.duplicate_overlap):
+                    continue
+                state.add(s)
+                picks.append(s)
+            added += sorted(picks, key=lambda s: s.start)
+        return added
 
     def _gain(
         self,
@@ -150,7 +156,6 @@ class Composer:
         kind: str | None,
         top: float,
         fresh: set[str],
-        new_article: bool,
     ) -> float | None:
         """New question terms covered, plus retrieval prior and bonuses; None: adds nothing."""
         gain = state.share(s.words - state.covered)
@@ -167,8 +172,6 @@ class Composer:
             gain += self.type_bonus
         if fresh:
             gain += self.outlet_bonus
-        if new_article:
-            gain -= self.new_article_gain
         return gain
 
 
@@ -195,12 +198,9 @@ class _Selection:
         """Outlets the question asks about that `s` would be the first to cite."""
         return (set(s.outlets) & self.named) - self.outlets
 
-    def outlet_articles(self, s: Sentence) -> int:
-        """Articles already cited from the outlets asked about that `s` comes from."""
-        mine = set(s.outlets) & self.named
-        if not mine:
-            return 0
-        return len({c.article_id for c in self.chosen if set(c.outlets) & mine})
+    def repeats(self, s: Sentence, overlap: float) -> bool:
+        """Does `s` share at least `overlap` of its terms (Jaccard) with a chosen sentence?"""
+        return any(_overlap(s.words, c.words) >= overlap for c in self.chosen)
 
     def add(self, s: Sentence) -> None:
         self.chosen.append(s)
@@ -215,27 +215,36 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / (len(a | b) or 1)
 
 
-def _answer(question: str, chosen: list[Sentence], passages: list[Passage]) -> Answer:
-    """Sentences in order, each ending with [n]; n follows the first appearance of its article."""
+def _answer(
+    question: str, lead: list[Sentence], support: list[Sentence], passages: list[Passage]
+) -> Answer:
+    """The lead sentences, then the supporting ones as a second paragraph; each sentence ends
+    with [n], and n follows the first appearance of its article."""
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
-    parts: list[str] = []
-    for s in chosen:
-        p = s.passage
-        n = numbers.setdefault(p.article_id, len(numbers) + 1)
-        parts.append(f"{s.text} [{n}]")
-        citations.append(
-            Citation(
-                n,
-                p.article_id,
-                p.title,
-                p.source,
-                p.published_at,
-                p.url,
-                s.text,
-                s.start,
-                s.end,
-                s.outlets,
+    paragraphs: list[str] = []
+    for group in (lead, support):
+        parts: list[str] = []
+        for s in group:
+            p = s.passage
+            n = numbers.setdefault(p.article_id, len(numbers) + 1)
+            parts.append(f"{s.text} [{n}]")
+            citations.append(
+                Citation(
+                    n,
+                    p.article_id,
+                    p.title,
+                    p.source,
+                    p.published_at,
+                    p.url,
+                    s.text,
+                    s.start,
+                    s.end,
+                    s.outlets,
+                )
             )
-        )
-    return Answer(question, " ".join(parts), citations, passages, abstained=False)
+        if parts:
+            paragraphs.append(" ".join(parts))
+    return Answer(
+        question, "\n\n".join(paragraphs), citations, passages, abstained=False, lead=len(lead)
+    )

@@ -30,7 +30,7 @@ class Settings:
     passages_per_article: int = 3
     article_decay: float = 0.7
     diversify_after: int = 4
-    answer_sentences: int = 8
+    answer_sentences: int = 12
     abstain_threshold: float = 0.40
     reranker: str | None = None  # a sentence-transformers CrossEncoder name or path; off by default
     torch_threads: int = 0  # 0: torch chooses (all cores)

@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SECTION_SEPARATORS = (" | ", " - ", " — ", ": ")
 
@@ -95,11 +96,12 @@ class OutletMentions:
     unknown: tuple[str, ...] = ()
 
 
-def _keys(outlet: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _keys(outlet: str) -> tuple[str, ...]:
     """The full name, and its head before ' | ' or ' - ' (e.g. 'Cnbc', 'The Independent')."""
     full = normalise(outlet)
     head = normalise(re.split(r"\s[|-]\s|:", outlet)[0])
-    return [full] if head == full or len(head) < 3 else [full, head]
+    return (full,) if head == full or len(head) < 3 else (full, head)
 
 
 def find_outlets(question: str, outlets: Iterable[str]) -> OutletMentions:

@@ -19,11 +19,17 @@ def answer_markdown(answer: Answer) -> str:
     """The answer for the chat bubble: escaped sentences, [n] markers, a numbered source list."""
     if answer.abstained:
         return escape_markdown(answer.text)
-    body = escape_markdown(answer.text)
-    body = re.sub(r"\\\[(\d+)\\\]", r"**[\1]**", body)
+    body = _cited_markdown(answer.lead_citations)
+    if answer.supporting_citations:
+        body += f"\n\n*Also in these articles:*\n\n{_cited_markdown(answer.supporting_citations)}"
     first = {c.n: c for c in reversed(answer.citations)}
     sources = "\n".join(f"{n}. {source_markdown(first[n])}" for n in sorted(first))
     return f"{body}\n\n**Sources**\n\n{sources}"
+
+
+def _cited_markdown(citations: list[Citation]) -> str:
+    """Escaped sentences, each followed by its [n] in bold."""
+    return " ".join(f"{escape_markdown(c.sentence)} **[{c.n}]**" for c in citations)
 
 
 def source_markdown(citation: Citation) -> str:
