@@ -62,14 +62,7 @@ def test_module_level_ask_and_passages(sample_index: Path) -> None:
     answer = ask("Who attended the Victory Day parade in Moscow?", index_dir=sample_index, k=3)
     assert 1 <= len(answer.passages) <= 3
     assert answer.passages[0].title.startswith("Realpolitik")
-    assert set(answer.to_dict()) == {
-        "question",
-        "text",
-        "citations",
-        "passages",
-        "abstained",
-        "lead",
-    }
+    assert answer.citations and answer.citations[0].title.startswith("Realpolitik")
 
 
 def test_empty_question_is_refused(qa: NewsQA) -> None:
