@@ -50,6 +50,7 @@ class Composer:
     date_bonus: float = 0.3
     pair_weight: float = 1.0
     duplicate_overlap: float = 0.7
+    lead_gain: float = 0.1  # a lead sentence must add at least this much; the rest is support
     gate: SourceGate = field(default_factory=SourceGate)
     library: ArticleLibrary | None = None
     outlets: Sequence[str] = ()
@@ -112,7 +113,7 @@ class Composer:
     ) -> None:
         """Greedy: add the sentence with the largest gain while one still adds something."""
         while len(state.chosen) < self.max_sentences:
-            best, best_gain = None, 0.0
+            best, best_gain = None, self.lead_gain
             for s in pool:
                 if state.per_article[s.article_id] >= self.per_article or s.words in state.seen:
                     continue
