@@ -111,7 +111,7 @@ class Composer:
     def _lead(
         self, question: str, pool: list[Sentence], state: _Selection, kind: str | None, top: float
     ) -> None:
-        """Greedy: add the sentence with the largest gain while one still adds something."""
+        """Greedy: add the sentence with the largest gain while one adds at least `lead_gain`."""
         while len(state.chosen) < self.max_sentences:
             best, best_gain = None, self.lead_gain
             for s in pool:
