@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import sys
 from pathlib import Path
+
+import pytest
 
 from newsqa.ingest import load_paths
 from newsqa.sample import sample_paths
@@ -103,3 +106,47 @@ def test_declared_charset_and_format_by_content(tmp_path: Path) -> None:
     assert bodies["Entry"] == "Only a summary here." and len(report.articles) == 2
     [rejected] = report.rejected
     assert rejected.path.endswith("feed.xml:entry 2") and "no content or summary" in rejected.reason
+
+
+NEWS_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>Harbour bridge reopens after repairs | Coast Herald</title>
+<meta property="og:title" content="Harbour bridge reopens after repairs">
+<meta property="og:site_name" content="Coast Herald">
+<meta property="article:published_time" content="2024-06-03T07:45:00+02:00">
+<link rel="canonical" href="https://coastherald.example/bridge?utm_campaign=x">
+<script>var ad = "AD-SCRIPT";</script></head><body>
+<nav><a href="/">Home</a> | <a href="/local">Local</a></nav>
+<article><h1>Harbour bridge reopens after repairs</h1>
+<p>The harbour bridge reopened to traffic on Monday after eight months of repairs.</p>
+<p>Engineer Marta Silva said the new deck should last fifty years.</p>
+<p>Ferries that ran during the closure will stop on Friday, the port authority said.</p>
+</article><footer>Subscribe to our newsletter</footer></body></html>"""
+
+
+def test_html_page_is_read_with_trafilatura(tmp_path: Path) -> None:
+    (tmp_path / "bridge.html").write_text(NEWS_PAGE)
+    report = load_paths([tmp_path])
+    assert not report.rejected, report.rejected
+    [article] = report.articles
+    assert article.title == "Harbour bridge reopens after repairs"
+    assert article.source == "Coast Herald"
+    assert article.published_at == "2024-06-03T05:45:00+00:00"
+    assert article.url == "https://coastherald.example/bridge"
+    assert "reopened to traffic on Monday" in article.body
+    assert "Marta Silva said the new deck" in article.body
+    for furniture in ("AD-SCRIPT", "Subscribe", "Home |"):
+        assert furniture not in article.body
+
+
+def test_missing_html_reader_is_a_per_file_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "bridge.html").write_text(NEWS_PAGE)
+    (tmp_path / "note.txt").write_text("Ferry timetable\nThe ferry leaves at nine every day.")
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # as if the package were missing
+    report = load_paths([tmp_path])
+    assert [a.title for a in report.articles] == ["Ferry timetable"]
+    [rejection] = report.rejected
+    assert rejection.path.endswith("bridge.html")
+    assert "html reader cannot run" in rejection.reason
+    assert "trafilatura" in rejection.reason

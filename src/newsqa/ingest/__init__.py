@@ -51,6 +51,19 @@ def load_file(path: Path, columns: Columns | None = None) -> tuple[list[Article]
         raise IngestError(path, "no such file or folder")
     text = decode_text(path, read_bytes(path))
     kind = detect_format(path, text)
+    try:
+        return _read_format(kind, path, text, columns)
+    except ImportError as exc:  # an optional reader's package is missing or broken
+        raise IngestError(
+            path,
+            f"the {kind} reader cannot run: {exc} (reinstall newsqa's locked dependencies, "
+            "e.g. `make clean run`)",
+        ) from exc
+
+
+def _read_format(
+    kind: str, path: Path, text: str, columns: Columns | None
+) -> tuple[list[Article], list[Rejection]]:
     if kind == "json":
         return load_json(path, text)
     if kind == "jsonl":

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import lxml.html
-from lxml import etree
-
 from newsqa.articles import Article, make_article, normalise_date
 from newsqa.ingest.errors import IngestError
 
@@ -59,6 +56,9 @@ def load_html(path: Path, text: str) -> list[Article]:
 
 def _published_time(text: str) -> str | None:
     """The page's own publication time from its meta tags (trafilatura keeps only the day)."""
+    import lxml.html
+    from lxml import etree
+
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8"))
     except (etree.ParserError, ValueError):
