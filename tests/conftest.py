@@ -9,7 +9,7 @@ import pytest
 
 from newsqa.api import build_sample_index
 from newsqa.config import Settings
-from newsqa.embedding import Embedder
+from newsqa.index.embedding import Embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 

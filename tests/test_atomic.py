@@ -17,9 +17,9 @@ import pytest
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
 from newsqa.config import Settings
-from newsqa.embedding import Embedder
-from newsqa.staging import writer_lock
-from newsqa.store import MANIFEST
+from newsqa.index.embedding import Embedder
+from newsqa.index.staging import writer_lock
+from newsqa.index.store import MANIFEST
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "Who replaced the steel cables of the harbour bridge?"
@@ -144,7 +144,7 @@ def test_failed_write_keeps_index_and_cleans_up(
     def crash(staging: Path, index_dir: Path) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("newsqa.writer.swap_into_place", crash)
+    monkeypatch.setattr("newsqa.index.writer.swap_into_place", crash)
     with pytest.raises(OSError, match="disk full"):
         qa.add([make_article(title="Extra", body="An extra story that never lands.")])
     assert _snapshot(qa) == before and qa.store.article_count() == 1

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsqa.articles import make_article
-from newsqa.chunking import Chunker
-from newsqa.sentences import split_sentences
-from newsqa.tokens import count_tokens
+from newsqa.index.chunking import Chunker
+from newsqa.text.sentences import split_sentences
+from newsqa.text.tokens import count_tokens
 
 
 def test_sentence_split_respects_abbreviations_and_offsets() -> None:

@@ -10,13 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsqa.answer import Answer
+from newsqa.answering.composer import Composer
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
-from newsqa.composer import Composer
 from newsqa.config import Settings
-from newsqa.indexing import build_from_articles
-from newsqa.retrieval import Passage
+from newsqa.index.updates import build_from_articles
+from newsqa.records import Answer, Passage
 
 ARTICLES = [
     make_article(
@@ -231,13 +230,13 @@ def test_story_carried_by_several_outlets_lists_them_all(qa: NewsQA) -> None:
     ],
 )
 def test_which_questions_lean_on_the_previous_turn(question: str, expected: bool) -> None:
-    from newsqa.followup import needs_context
+    from newsqa.question.followup import needs_context
 
     assert needs_context(question) is expected
 
 
 def test_follow_up_carries_names_of_the_previous_question() -> None:
-    from newsqa.followup import resolve
+    from newsqa.question.followup import resolve
 
     follow = resolve("What did she say next?", ["Who is Lena Ortiz?"])
     assert "Lena Ortiz" in follow.query and follow.focus == frozenset()
@@ -254,8 +253,8 @@ def test_follow_up_carries_names_of_the_previous_question() -> None:
 def test_composer_without_a_library_cites_passage_sentences_at_article_offsets(
     offset: int, words: list[str]
 ) -> None:
-    from newsqa.composer import Composer
-    from newsqa.retrieval import Passage
+    from newsqa.answering.composer import Composer
+    from newsqa.records import Passage
 
     article = ARTICLES[0]
     body = "x" * offset + article.body  # the passage starts `offset` characters in

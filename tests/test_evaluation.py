@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from newsqa.bench.evaluation import fact_covered, retrieval_metrics
 from newsqa.cli import app
-from newsqa.evaluation import fact_covered, retrieval_metrics
 
 
 def test_retrieval_metrics_by_hand() -> None:

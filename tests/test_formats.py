@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from newsqa.config import Settings
-from newsqa.embedding import Embedder
-from newsqa.indexing import build_from_paths
+from newsqa.index.embedding import Embedder
+from newsqa.index.store import IndexStore
+from newsqa.index.updates import build_from_paths
 from newsqa.ingest import load_paths
-from newsqa.store import IndexStore
 
 # title → (source, published_at, url) that every good article must come out with
 EXPECTED = {

@@ -10,9 +10,9 @@ import pytest
 from conftest import multihop_dir, requires_data
 from newsqa.api import NewsQA
 from newsqa.articles import make_article
+from newsqa.bench.evaluation import evaluate, load_queries
 from newsqa.config import Settings
-from newsqa.evaluation import evaluate, load_queries
-from newsqa.indexing import build_from_articles
+from newsqa.index.updates import build_from_articles
 
 ANSWERABLE = 6
 NULL = 4

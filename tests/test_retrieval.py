@@ -10,9 +10,9 @@ import pytest
 from newsqa import NewsQA
 from newsqa.articles import make_article
 from newsqa.config import Settings
-from newsqa.indexing import build_from_articles
-from newsqa.outlets import OutletDirectory
-from newsqa.question import plan_question
+from newsqa.index.updates import build_from_articles
+from newsqa.question.claims import plan_question
+from newsqa.question.outlets import OutletDirectory
 
 STORIES = [
     (
@@ -102,7 +102,7 @@ def test_each_outlet_of_a_two_outlet_question_is_retrieved(qa: NewsQA) -> None:
 
 
 def test_passages_are_article_text_at_their_offsets_and_within_budget(qa: NewsQA) -> None:
-    from newsqa.tokens import count_tokens
+    from newsqa.text.tokens import count_tokens
 
     for question in ["chip maker shares", "harvest festival stalls", "laptop recall refunds"]:
         for p in qa.retriever().search(question):
@@ -130,7 +130,7 @@ class _KeywordCrossEncoder:
 
 
 def test_optional_reranker_reorders_passages(qa: NewsQA, monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsqa.reranking as reranking
+    import newsqa.search.reranking as reranking
 
     monkeypatch.setattr(
         reranking, "load_cross_encoder", lambda name: _KeywordCrossEncoder("pumpkins")
@@ -144,7 +144,7 @@ def test_optional_reranker_reorders_passages(qa: NewsQA, monkeypatch: pytest.Mon
 
 
 def test_missing_reranker_model_is_a_clear_error(qa: NewsQA) -> None:
-    from newsqa.reranking import load_cross_encoder
+    from newsqa.search.reranking import load_cross_encoder
 
     with pytest.raises(RuntimeError, match="cannot load reranker"):
         load_cross_encoder("/nonexistent/cross-encoder")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from newsqa.source_selection import SourceGate, SourceSignals
+from newsqa.answering.source_selection import SourceGate, SourceSignals
 
 STRONG = SourceSignals(
     inverse_rank=1.0,

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from newsqa.articles import make_article
-from newsqa.chunking import Chunker
-from newsqa.store import MANIFEST, IndexStore, IndexUnavailable
-from newsqa.writer import write_index
+from newsqa.index.chunking import Chunker
+from newsqa.index.store import MANIFEST, IndexStore, IndexUnavailable
+from newsqa.index.writer import write_index
 
 
 def _write(index_dir: Path, bodies: list[str]) -> None:

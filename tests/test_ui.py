@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsqa.answer import Answer, Citation
 from newsqa.config import Settings
+from newsqa.index.store import MANIFEST
+from newsqa.records import Answer, Citation
 from newsqa.rendering import answer_markdown, sources_html
-from newsqa.store import MANIFEST
 from newsqa.ui import create_app, ensure_index
 
 HOSTILE = '<img src=x onerror="alert(1)"> Officials <script>steal()</script> confirmed the vote.'

@@ -15,8 +15,8 @@ from newsqa.api import NewsQA
 from newsqa.articles import make_article
 from newsqa.cli import app
 from newsqa.config import Settings
-from newsqa.embedding import Embedder
-from newsqa.store import MANIFEST, IndexStore
+from newsqa.index.embedding import Embedder
+from newsqa.index.store import MANIFEST, IndexStore
 from test_formats import EXPECTED, write_mixed_folder
 
 

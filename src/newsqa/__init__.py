@@ -1,10 +1,9 @@
 """newsqa: cited, extractive answers from your own news archive, offline."""
 
-from newsqa.answer import Answer, Citation
 from newsqa.api import NewsQA, ask
 from newsqa.articles import Article
 from newsqa.config import Settings
-from newsqa.retrieval import Passage
+from newsqa.records import Answer, Citation, Passage
 
 __all__ = ["Answer", "Article", "Citation", "NewsQA", "Passage", "Settings", "ask"]
 __version__ = "0.1.0"

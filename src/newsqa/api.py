@@ -11,14 +11,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from newsqa.answer import Answer
+from newsqa.answering.composer import Composer
 from newsqa.articles import Article, normalise_date
-from newsqa.catalog import Scope
-from newsqa.composer import Composer
 from newsqa.config import DEFAULT_MODEL, Settings
-from newsqa.embedding import Embedder
-from newsqa.followup import Turn, resolve, with_focus
-from newsqa.indexing import (
+from newsqa.index.embedding import Embedder
+from newsqa.index.store import MANIFEST, IndexStore, IndexUnavailable, Manifest
+from newsqa.index.updates import (
     BuildReport,
     build_from_articles,
     build_from_paths,
@@ -27,10 +25,12 @@ from newsqa.indexing import (
 )
 from newsqa.ingest import load_paths
 from newsqa.progress import Progress
-from newsqa.reranking import rerank
-from newsqa.retrieval import Retriever
+from newsqa.question.followup import Turn, resolve, with_focus
+from newsqa.records import Answer
 from newsqa.sample import sample_paths
-from newsqa.store import MANIFEST, IndexStore, IndexUnavailable, Manifest
+from newsqa.search.catalog import Scope
+from newsqa.search.reranking import rerank
+from newsqa.search.retrieval import Retriever
 
 History = Sequence[Turn]
 Columns = Mapping[str, str]

@@ -14,8 +14,8 @@ from rich.table import Table
 
 from newsqa.api import NewsQA
 from newsqa.config import Settings
-from newsqa.indexing import BuildReport
-from newsqa.store import IndexUnavailable
+from newsqa.index.store import IndexUnavailable
+from newsqa.index.updates import BuildReport
 
 app = typer.Typer(
     help="Cited, extractive answers from your own news archive, offline.",
@@ -237,7 +237,7 @@ def evaluate_queries(
     reranker: RerankerOption = None,
 ) -> None:
     """Measure retrieval, answers and latency on benchmark queries against the current index."""
-    from newsqa.evaluation import evaluate, load_queries
+    from newsqa.bench.evaluation import evaluate, load_queries
     from newsqa.progress import Progress
 
     try:
@@ -281,8 +281,8 @@ def bench(
     ),
 ) -> None:
     """Measure ask latency, index size and peak memory; write the table to OUTPUT."""
-    from newsqa.benchmark import SAMPLE_QUESTIONS, run_bench
-    from newsqa.evaluation import load_queries
+    from newsqa.bench.benchmark import SAMPLE_QUESTIONS, run_bench
+    from newsqa.bench.evaluation import load_queries
 
     settings = _settings(index)
     try:

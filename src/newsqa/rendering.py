@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from newsqa.answer import Answer, Citation
+from newsqa.records import Answer, Citation
 
 _MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 

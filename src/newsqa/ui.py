@@ -6,11 +6,11 @@ import os
 from collections import OrderedDict
 from typing import Any
 
-from newsqa.answer import Answer
 from newsqa.api import NewsQA, build_sample_index
 from newsqa.config import Settings
+from newsqa.index.store import MANIFEST
+from newsqa.records import Answer
 from newsqa.rendering import answer_markdown, escape_markdown, sources_html
-from newsqa.store import MANIFEST
 
 EXAMPLES = ["Who attended the Victory Day parade in Moscow?", "What did Xi and Putin pledge?"]
 CONTEXT_CHARS = 300

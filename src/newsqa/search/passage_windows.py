@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from newsqa.sentences import SentenceSpan, split_sentences
-from newsqa.tokens import count_tokens
+from newsqa.text.sentences import SentenceSpan, split_sentences
+from newsqa.text.tokens import count_tokens
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from newsqa.date_phrases import date_mentions
-from newsqa.outlets import OutletDirectory
-from newsqa.query_terms import content_words
+from newsqa.question.dates import date_mentions
+from newsqa.question.outlets import OutletDirectory
+from newsqa.text.words import content_words
 
 # Where multi-part questions change claim: commas, semicolons, and "while/whereas/but/and does…".
 _CLAUSE_BREAK = re.compile(

@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 
 from newsqa.articles import Article, canonical_url
-from newsqa.chunking import Chunk, Chunker
 from newsqa.config import Settings
-from newsqa.embedding import Embedder
+from newsqa.index.chunking import Chunk, Chunker
+from newsqa.index.embedding import Embedder
+from newsqa.index.store import MANIFEST, IndexStore, Manifest
+from newsqa.index.syndication import band_keys, shingles, similarity
+from newsqa.index.writer import IndexWriter
 from newsqa.ingest import Rejection, load_paths
 from newsqa.progress import Progress
-from newsqa.store import MANIFEST, IndexStore, Manifest
-from newsqa.syndication import band_keys, shingles, similarity
-from newsqa.writer import IndexWriter
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from newsqa.answer import Answer
+from newsqa.records import Answer
 
 SAMPLE_QUESTIONS = (
     "Who attended the Victory Day parade in Moscow?",

@@ -1,13 +1,30 @@
-"""Answer records: Citation and Answer, the typed result of `ask`."""
+"""Records that cross stages after the index: Passage (search gives it), Citation and Answer
+(answering gives them, the faces show them). Article lives in `newsqa.articles`."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from newsqa.retrieval import Passage
-
 ABSTAIN_TEXT = "The articles don't say."
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused relevance score and article metadata."""
+
+    chunk_id: int
+    article_id: str
+    title: str
+    score: float
+    text: str
+    source: str = ""
+    published_at: str | None = None
+    url: str | None = None
+    start: int = 0
+    end: int = 0
+    dense_score: float = 0.0
+    outlets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

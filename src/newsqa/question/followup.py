@@ -6,10 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from newsqa.answer import Answer
-from newsqa.names import question_names
-from newsqa.query_terms import content_words
-from newsqa.retrieval import Passage
+from newsqa.question.names import question_names
+from newsqa.records import Answer, Passage
+from newsqa.text.words import content_words
 
 Turn = str | Answer
 _PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its)\b", re.I)

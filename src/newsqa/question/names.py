@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from newsqa.outlets import normalise
-from newsqa.query_terms import STOPWORDS
+from newsqa.question.outlets import normalise
+from newsqa.text.words import STOPWORDS
 
 _WORD = r"[A-Z][\w’'.&-]*[\w]"
 _NAME = re.compile(rf"(?<![\w’'-]){_WORD}(?:\s(?:of\s|de\s|van\s|von\s)?{_WORD})*")

@@ -18,11 +18,11 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass
 
-from newsqa.outlets import find_outlets
-from newsqa.question import clauses
-from newsqa.retrieval import Passage
-from newsqa.sentence_scoring import QUESTION_FRAME, Sentence, term_weights, terms
-from newsqa.timeline import published_on
+from newsqa.answering.sentence_scoring import QUESTION_FRAME, Sentence, term_weights, terms
+from newsqa.question.claims import clauses
+from newsqa.question.outlets import find_outlets
+from newsqa.question.timeline import published_on
+from newsqa.records import Passage
 
 
 @dataclass(frozen=True)

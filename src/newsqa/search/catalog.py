@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from newsqa.store import IndexStore
+from newsqa.index.store import IndexStore
 
 DAY_TOLERANCE = 1  # a day named in a question matches articles dated ±1 day (time zones)
 

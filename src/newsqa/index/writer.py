@@ -16,9 +16,9 @@ import faiss
 import numpy as np
 
 from newsqa.articles import Article, Outlet
-from newsqa.chunking import Chunk
-from newsqa.staging import fsync_tree, new_staging, remove_stale, swap_into_place, writer_lock
-from newsqa.store import (
+from newsqa.index.chunking import Chunk
+from newsqa.index.staging import fsync_tree, new_staging, remove_stale, swap_into_place, writer_lock
+from newsqa.index.store import (
     DATABASE,
     FORMAT_VERSION,
     MANIFEST,
@@ -28,7 +28,7 @@ from newsqa.store import (
     IndexUnavailable,
     Manifest,
 )
-from newsqa.syndication import band_keys, shingles
+from newsqa.index.syndication import band_keys, shingles
 
 _ARTICLE_COLUMNS = (
     "article_id, title, body, source, published_at, url, author, category, summary, origin, "

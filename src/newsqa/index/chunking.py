@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsqa.articles import Article
-from newsqa.sentences import SentenceSpan, split_sentences
-from newsqa.tokens import count_tokens
+from newsqa.text.sentences import SentenceSpan, split_sentences
+from newsqa.text.tokens import count_tokens
 
 TokenCounter = Callable[[str], int]
 

@@ -9,51 +9,17 @@ from functools import lru_cache
 
 import numpy as np
 
-from newsqa.catalog import ChunkCatalog, Scope
 from newsqa.config import Settings
-from newsqa.embedding import Embedder
-from newsqa.outlets import OutletDirectory
-from newsqa.passage_windows import Window, widen
-from newsqa.query_terms import content_words, fts_match
-from newsqa.question import QuestionPart, plan_question
-from newsqa.sentences import split_sentences
-from newsqa.store import IndexStore, StoredChunk
-from newsqa.tokens import count_tokens
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A retrieved chunk with its fused relevance score and article metadata."""
-
-    chunk_id: int
-    article_id: str
-    title: str
-    score: float
-    text: str
-    source: str = ""
-    published_at: str | None = None
-    url: str | None = None
-    start: int = 0
-    end: int = 0
-    dense_score: float = 0.0
-    outlets: tuple[str, ...] = ()
-
-    @classmethod
-    def from_chunk(cls, chunk: StoredChunk, score: float, dense_score: float = 0.0) -> Passage:
-        return cls(
-            chunk_id=chunk.chunk_id,
-            article_id=chunk.article_id,
-            title=chunk.title,
-            score=score,
-            text=chunk.text,
-            source=chunk.source,
-            published_at=chunk.published_at,
-            url=chunk.url,
-            start=chunk.start,
-            end=chunk.end,
-            dense_score=dense_score,
-            outlets=chunk.outlets,
-        )
+from newsqa.index.embedding import Embedder
+from newsqa.index.store import IndexStore, StoredChunk
+from newsqa.question.claims import QuestionPart, plan_question
+from newsqa.question.outlets import OutletDirectory
+from newsqa.records import Passage
+from newsqa.search.catalog import ChunkCatalog, Scope
+from newsqa.search.passage_windows import Window, widen
+from newsqa.text.sentences import split_sentences
+from newsqa.text.tokens import count_tokens
+from newsqa.text.words import content_words, fts_match
 
 
 @dataclass(frozen=True)
@@ -64,6 +30,24 @@ class Candidate:
     order: int
     whole: float
     part: float
+
+
+def passage_of(chunk: StoredChunk, score: float, dense_score: float = 0.0) -> Passage:
+    """A stored chunk as a retrieved passage with its scores."""
+    return Passage(
+        chunk_id=chunk.chunk_id,
+        article_id=chunk.article_id,
+        title=chunk.title,
+        score=score,
+        text=chunk.text,
+        source=chunk.source,
+        published_at=chunk.published_at,
+        url=chunk.url,
+        start=chunk.start,
+        end=chunk.end,
+        dense_score=dense_score,
+        outlets=chunk.outlets,
+    )
 
 
 class Retriever:
@@ -220,7 +204,7 @@ class Retriever:
                 text, window = chunk.text, Window(chunk.start, chunk.end)
             passages.append(
                 replace(
-                    Passage.from_chunk(chunk, score, similarity.get(chunk_id, 0.0)),
+                    passage_of(chunk, score, similarity.get(chunk_id, 0.0)),
                     text=text,
                     start=window.start,
                     end=window.end,

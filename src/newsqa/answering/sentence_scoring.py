@@ -11,9 +11,9 @@ from itertools import pairwise
 from typing import Protocol
 
 from newsqa.articles import Article
-from newsqa.query_terms import content_words
-from newsqa.retrieval import Passage
-from newsqa.sentences import split_sentences
+from newsqa.records import Passage
+from newsqa.text.sentences import split_sentences
+from newsqa.text.words import content_words
 
 # Words that frame a question about news rather than say what it is about.
 _FRAME_WORDS = (

@@ -7,7 +7,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from newsqa.retrieval import Passage
+from newsqa.records import Passage
 
 
 @lru_cache(maxsize=2)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from newsqa.answer import ABSTAIN_TEXT, Answer
-from newsqa.names import missing_names, missing_words
-from newsqa.outlets import OutletMentions
-from newsqa.retrieval import Passage
+from newsqa.question.names import missing_names, missing_words
+from newsqa.question.outlets import OutletMentions
+from newsqa.records import ABSTAIN_TEXT, Answer, Passage
 
 CLOSEST = 3
 

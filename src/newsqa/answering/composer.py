@@ -7,14 +7,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from newsqa.abstention import abstain_answer, evidence_gaps
-from newsqa.answer import Answer, Citation
-from newsqa.answer_types import expected_type, has_answer_type
-from newsqa.names import question_names
-from newsqa.outlets import OutletMentions, find_outlets
-from newsqa.query_terms import content_words
-from newsqa.retrieval import Passage
-from newsqa.sentence_scoring import (
+from newsqa.answering.abstention import abstain_answer, evidence_gaps
+from newsqa.answering.sentence_scoring import (
     QUESTION_FRAME,
     ArticleLibrary,
     Sentence,
@@ -23,8 +17,13 @@ from newsqa.sentence_scoring import (
     term_weights,
     terms,
 )
-from newsqa.source_selection import SourceGate, source_signals
-from newsqa.timeline import is_temporal, mentioned_days, published_on
+from newsqa.answering.source_selection import SourceGate, source_signals
+from newsqa.question.answer_type import expected_type, has_answer_type
+from newsqa.question.names import question_names
+from newsqa.question.outlets import OutletMentions, find_outlets
+from newsqa.question.timeline import is_temporal, mentioned_days, published_on
+from newsqa.records import Answer, Citation, Passage
+from newsqa.text.words import content_words
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsqa.answer import Answer
-from newsqa.query_terms import content_words
-from newsqa.tokens import count_tokens
+from newsqa.records import Answer
+from newsqa.text.tokens import count_tokens
+from newsqa.text.words import content_words
 
 YES_NO = {"yes", "no"}
 FACT_COVERAGE = 0.60
