@@ -15,6 +15,7 @@ from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
 from newsqa.config import Settings
 from newsqa.index.updates import build_from_articles
+from newsqa.question import analyse_question
 from newsqa.records import Answer, Passage
 
 ARTICLES = [
@@ -236,7 +237,7 @@ def test_which_questions_lean_on_the_previous_turn(question: str, expected: bool
 
 
 def test_follow_up_carries_names_of_the_previous_question() -> None:
-    from newsqa.question.followup import resolve
+    from newsqa.question import resolve_followup as resolve
 
     follow = resolve("What did she say next?", ["Who is Lena Ortiz?"])
     assert "Lena Ortiz" in follow.query and follow.focus == frozenset()
@@ -271,7 +272,7 @@ def test_composer_without_a_library_cites_passage_sentences_at_article_offsets(
         offset + len(article.body),
         0.9,
     )
-    answer = Composer().compose(f"What {' '.join(words)}?", [passage])
+    answer = Composer().compose(analyse_question(f"What {' '.join(words)}?"), [passage])
     for c in answer.citations:
         assert body[c.start : c.end] == c.sentence
 
@@ -308,7 +309,7 @@ def test_supporting_sentences_only_extend_the_cited_articles() -> None:
         Passage(2, chess.article_id, chess.title, 0.2, chess.body[:60], "Elwyn Daily"),
     ]
     composer = Composer(library=_Library(library), abstain_threshold=0.0)
-    answer = composer.compose("What about the bridge repairs?", passages)
+    answer = composer.compose(analyse_question("What about the bridge repairs?"), passages)
     assert answer.lead >= 1 and answer.supporting_citations
     assert {c.article_id for c in answer.citations} == {bridge.article_id}
     assert len(answer.citations) == composer.per_article

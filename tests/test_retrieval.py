@@ -81,21 +81,25 @@ def test_question_plan_finds_outlets_dates_and_claims() -> None:
 
 
 def test_named_outlet_routes_the_search(qa: NewsQA) -> None:
-    passages = qa.retriever().search("What did the Daily Ledger report about the chip maker?")
+    passages = qa.retriever().search(
+        qa.analyse("What did the Daily Ledger report about the chip maker?")
+    )
     assert passages[0].source == "Daily Ledger"
     assert passages[0].title == "Chip maker recalls laptops"
 
 
 def test_named_date_picks_that_day(qa: NewsQA) -> None:
     passages = qa.retriever().search(
-        "What did TechWire report about the chip maker on October 20, 2023?"
+        qa.analyse("What did TechWire report about the chip maker on October 20, 2023?")
     )
     assert passages[0].title == "Chip maker shares slide"
 
 
 def test_each_outlet_of_a_two_outlet_question_is_retrieved(qa: NewsQA) -> None:
     passages = qa.retriever().search(
-        "Did TechWire say the chip maker's processor is faster, while the Daily Ledger reported a recall?"
+        qa.analyse(
+            "Did TechWire say the chip maker's processor is faster, while the Daily Ledger reported a recall?"
+        )
     )
     top_two = {p.source for p in passages[:2]}
     assert top_two == {"TechWire", "Daily Ledger"}
@@ -105,7 +109,7 @@ def test_passages_are_article_text_at_their_offsets_and_within_budget(qa: NewsQA
     from newsqa.text.tokens import count_tokens
 
     for question in ["chip maker shares", "harvest festival stalls", "laptop recall refunds"]:
-        for p in qa.retriever().search(question):
+        for p in qa.retriever().search(qa.analyse(question)):
             body = qa.store.article(p.article_id).body  # type: ignore[union-attr]
             assert body[p.start : p.end] == p.text
             assert count_tokens(p.text) <= 256

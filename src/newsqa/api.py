@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from newsqa.answering.composer import Composer
 from newsqa.articles import Article, normalise_date
@@ -25,7 +25,7 @@ from newsqa.index.updates import (
 )
 from newsqa.ingest import load_paths
 from newsqa.progress import Progress
-from newsqa.question.followup import Turn, resolve, with_focus
+from newsqa.question import Question, QuestionAnalyser, Turn, resolve_followup, with_focus
 from newsqa.records import Answer
 from newsqa.sample import sample_paths
 from newsqa.search.catalog import Scope
@@ -45,10 +45,8 @@ class NewsQA:
         self._embedder = embedder
         self._lock = threading.Lock()
         self._store: IndexStore | None = None
-        self._retriever: Retriever | None = None
-        self._stamp: int | None = None
-        self._outlet_cache: tuple[IndexStore | None, tuple[str, ...]] = (None, ())
-        self._counts: tuple[IndexStore | None, Callable[[str], int]] = (None, len)
+        self._stamp: tuple[int, int] | None = None
+        self._reader: _IndexReader | None = None
 
     @classmethod
     def open(cls, index_dir: Path | str = "index", **overrides: Any) -> NewsQA:
@@ -87,16 +85,22 @@ class NewsQA:
     def embedder(self) -> Embedder:
         """The model the index was built with (or `settings.model` for a new build)."""
         model = self._store.manifest.model if self._store else self.settings.model or DEFAULT_MODEL
-        if self._embedder is None or self._embedder.model_id != Embedder(model).model_id:
-            self._embedder = Embedder(model, threads=self.settings.torch_threads)
-        return self._embedder
+        return self._embedder_for(model)
+
+    def reader(self) -> _IndexReader:
+        """What is derived from the current index (rebuilt when a new index is swapped in)."""
+        store = self.store
+        if self._reader is None or self._reader.store is not store:
+            self._reader = _IndexReader(store, self.embedder, self.settings)
+        return self._reader
 
     def retriever(self) -> Retriever:
-        """The retriever of the current index (rebuilt when a new index is swapped in)."""
-        store = self.store
-        if self._retriever is None or self._retriever.store is not store:
-            self._retriever = Retriever(store, self.embedder, self.settings)
-        return self._retriever
+        """The retriever of the current index."""
+        return self.reader().retriever
+
+    def analyse(self, question: str) -> Question:
+        """`question` analysed against the current index's outlets."""
+        return self.reader().analyser.analyse(question)
 
     def ask(
         self,
@@ -113,40 +117,27 @@ class NewsQA:
         if not question:
             raise ValueError("the question is empty")
         scope = make_scope(sources, since, until)
-        retriever = self.retriever()
-        store = retriever.store  # one index generation for retrieval and composition
-        follow = resolve(question, history)
-        passages = retriever.search(follow.query, k or self.settings.top_k, scope)
+        reader = self.reader()  # one index generation for retrieval and composition
+        follow = resolve_followup(question, history)
+        analysed = reader.analyser.analyse(follow.query)
+        passages = reader.retriever.search(analysed, k or self.settings.top_k, scope)
         if self.settings.reranker:
-            passages = rerank(follow.query, passages, self.settings.reranker)
+            passages = rerank(analysed.text, passages, self.settings.reranker)
         passages = with_focus(passages, follow)
         composer = Composer(
             self.settings.answer_sentences,
             self.settings.abstain_threshold,
-            library=store,
-            outlets=self._outlets(store),
-            count_matches=self._match_counter(store),
+            library=reader.store,
+            count_matches=reader.count_matches,
             focus=follow.focus,
         )
-        return dataclasses.replace(composer.compose(follow.query, passages), question=question)
-
-    def _match_counter(self, store: IndexStore) -> Callable[[str], int]:
-        """`store.match_count`, remembered per opened index (questions repeat their words)."""
-        if self._counts[0] is not store:
-            self._counts = (store, functools.lru_cache(maxsize=20_000)(store.match_count))
-        return self._counts[1]
-
-    def _outlets(self, store: IndexStore) -> tuple[str, ...]:
-        """The collection's outlets, read once per opened index."""
-        if self._outlet_cache[0] is not store:
-            self._outlet_cache = (store, tuple(store.outlet_names()))
-        return self._outlet_cache[1]
+        return dataclasses.replace(composer.compose(analysed, passages), question=question)
 
     def rebuild(
         self, paths: Iterable[Path | str], progress: bool = False, columns: Columns | None = None
     ) -> BuildReport:
         """Index PATHS from scratch; the old index keeps answering until the new one is in."""
-        embedder = self._writer_embedder(self.settings.model or DEFAULT_MODEL)
+        embedder = self._embedder_for(self.settings.model or DEFAULT_MODEL)
         return build_from_paths(
             paths, self.settings, embedder, Progress(progress), columns, fresh=True
         )
@@ -165,7 +156,7 @@ class NewsQA:
         items = list(items)
         articles = [item for item in items if isinstance(item, Article)]
         paths = [item for item in items if not isinstance(item, Article)]
-        embedder = self._writer_embedder(self._index_model())
+        embedder = self._embedder_for(self._index_model())
         read = load_paths(paths, columns=columns, progress=Progress(progress))
         report = update_index(
             [*articles, *read.articles], self.settings, embedder, Progress(progress)
@@ -185,7 +176,8 @@ class NewsQA:
         except IndexUnavailable:
             return DEFAULT_MODEL
 
-    def _writer_embedder(self, model: str) -> Embedder:
+    def _embedder_for(self, model: str) -> Embedder:
+        """An embedder of `model`, reusing the loaded one when it is the same model."""
         if self._embedder is None or self._embedder.model_id != Embedder(model).model_id:
             self._embedder = Embedder(model, threads=self.settings.torch_threads)
         return self._embedder
@@ -205,6 +197,20 @@ class NewsQA:
             "last_published": last,
             "sources": dict(store.sources()),
         }
+
+
+class _IndexReader:
+    """One opened index and what is read from it once: the retriever, the question analyser
+    (which knows the index's outlets) and a cache of FTS5 match counts."""
+
+    def __init__(self, store: IndexStore, embedder: Embedder, settings: Settings) -> None:
+        self.store = store
+        self.retriever = Retriever(store, embedder, settings)
+        self.analyser = QuestionAnalyser(store.outlet_names())
+        # questions repeat their words: remember how many chunks match each
+        self.count_matches: Callable[[str], int] = functools.lru_cache(maxsize=20_000)(
+            store.match_count
+        )
 
 
 def make_scope(sources: Iterable[str] | None, since: str | None, until: str | None) -> Scope:
@@ -233,23 +239,24 @@ _open: dict[tuple[str, str], NewsQA] = {}
 _open_lock = threading.Lock()
 
 
-def ask(
-    question: str,
-    index_dir: Path | str = "index",
-    k: int | None = None,
-    history: History | None = None,
-    *,
-    sources: Iterable[str] | None = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> Answer:
+class AskOptions(TypedDict, total=False):
+    """The keyword options of `ask()`, as `NewsQA.ask` takes them."""
+
+    k: int | None
+    history: History | None
+    sources: Iterable[str] | None
+    since: str | None
+    until: str | None
+
+
+def ask(question: str, index_dir: Path | str = "index", **options: Unpack[AskOptions]) -> Answer:
     """Answer `question` from the index in `index_dir` (opened once and kept)."""
     key = (str(Path(index_dir).absolute()), Settings.from_env().model or "")
     with _open_lock:
         if key not in _open:
             _open[key] = NewsQA.open(index_dir)
         qa = _open[key]
-    return qa.ask(question, k=k, history=history, sources=sources, since=since, until=until)
+    return qa.ask(question, **options)
 
 
 def _manifest_stamp(index_dir: Path) -> tuple[int, int] | None:

@@ -56,6 +56,19 @@ class Article:
     def content_hash(self) -> str:
         return content_hash(self.title, self.body)
 
+    @property
+    def metadata(self) -> tuple[str | None, ...]:
+        """What may change without the text changing: outlet, date, link, author, category,
+        summary (in the index's column order)."""
+        return (
+            self.source,
+            self.published_at,
+            self.url,
+            self.author,
+            self.category,
+            self.summary,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["outlets"] = list(self.outlets)

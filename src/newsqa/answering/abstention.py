@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 
-from newsqa.question.names import missing_names, missing_words
-from newsqa.question.outlets import OutletMentions
 from newsqa.records import ABSTAIN_TEXT, Answer, Passage
 
 CLOSEST = 3
 
 
+def words_match(name: str) -> str:
+    """An FTS5 query for chunks holding every word of `name`."""
+    return " AND ".join(f'"{w}"' for w in re.findall(r"\w+", name.lower()))
+
+
+def missing_names(names: Iterable[str], count: Callable[[str], int]) -> list[str]:
+    """Names the collection never mentions (`count` gives chunk hits of an FTS5 query)."""
+    return [n for n in names if count(words_match(n)) == 0]
+
+
+UNKNOWN_WORD_PREFIX = 5  # a word counts as known when any indexed word shares its first letters
+
+
+def missing_words(words: Iterable[str], count: Callable[[str], int]) -> list[str]:
+    """Question words that no chunk contains, even as a word sharing their first letters
+    ("fraudulent" is known through "fraud"; "sourdough" in a politics archive is not)."""
+    missing = []
+    for word in words:
+        if count(f'"{word}"') == 0 and count(f'"{word[:UNKNOWN_WORD_PREFIX]}"*') == 0:
+            missing.append(word)
+    return missing
+
+
 def evidence_gaps(
-    mentions: OutletMentions,
+    unknown_outlets: Sequence[str],
     names: Sequence[str],
     count: Callable[[str], int] | None,
     words: Sequence[str] = (),
@@ -20,8 +42,8 @@ def evidence_gaps(
     """Sentences naming what the question needs and the collection lacks: articles from an
     outlet it attributes reports to, or any mention of a name or topic word it asks about."""
     gaps: list[str] = []
-    if mentions.unknown:
-        gaps.append(f"There are no articles from {_join(mentions.unknown)} in the collection.")
+    if unknown_outlets:
+        gaps.append(f"There are no articles from {_join(unknown_outlets)} in the collection.")
     if count is not None:
         missing = missing_names(names, count)
         lowered = " ".join(missing).lower()

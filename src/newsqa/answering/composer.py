@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from newsqa.answering.abstention import abstain_answer, evidence_gaps
 from newsqa.answering.sentence_scoring import (
-    QUESTION_FRAME,
     ArticleLibrary,
     Sentence,
     candidates,
-    stem,
     term_weights,
-    terms,
 )
 from newsqa.answering.source_selection import SourceGate, source_signals
-from newsqa.question.answer_type import expected_type, has_answer_type
-from newsqa.question.names import question_names
-from newsqa.question.outlets import OutletMentions, find_outlets
-from newsqa.question.timeline import is_temporal, mentioned_days, published_on
+from newsqa.answering.typed_sentences import has_answer_type
+from newsqa.question import Question
 from newsqa.records import Answer, Citation, Passage
-from newsqa.text.words import content_words
 
 
 @dataclass(frozen=True)
@@ -52,63 +46,50 @@ class Composer:
     lead_gain: float = 0.1  # a lead sentence must add at least this much; the rest is support
     gate: SourceGate = field(default_factory=SourceGate)
     library: ArticleLibrary | None = None
-    outlets: Sequence[str] = ()
     count_matches: Callable[[str], int] | None = None
     focus: frozenset[str] = field(default_factory=frozenset)
 
-    def compose(self, question: str, passages: list[Passage]) -> Answer:
-        mentions = find_outlets(question, self.outlets)
-        names = question_names(question, self.outlets)
-        topic_words = [
-            w
-            for w in dict.fromkeys(content_words(question))
-            if len(w) >= 5 and w.isalpha() and stem(w) not in QUESTION_FRAME
-        ]
-        gaps = evidence_gaps(mentions, names, self.count_matches)
-        unknown = evidence_gaps(OutletMentions(), (), self.count_matches, topic_words)
+    def compose(self, question: Question, passages: list[Passage]) -> Answer:
+        asked = question.text
+        known = question.outlets.known
+        gaps = evidence_gaps(question.outlets.unknown, question.names, self.count_matches)
+        unknown = evidence_gaps((), (), self.count_matches, question.topic_words)
         if gaps:
-            return abstain_answer(question, passages, gaps)
-        drop = QUESTION_FRAME | terms(" ".join(mentions.known), pairs=False)
-        q_terms = frozenset(w for w in terms(question) if not set(w.split()) & drop)
+            return abstain_answer(asked, passages, gaps)
         pool = candidates(passages, self.articles, self.library, self.focus)
-        if mentions.known:
-            named = [s for s in pool if set(s.outlets) & set(mentions.known)]
+        if known:
+            named = [s for s in pool if set(s.outlets) & set(known)]
             pool = named or pool
-        weights = term_weights(q_terms, pool, self.pair_weight)
+        weights = term_weights(question.terms, pool, self.pair_weight)
         total = sum(weights.values()) + sum(
-            math.log(1 + 2 * len(pool)) for w in q_terms if w not in weights and " " not in w
+            math.log(1 + 2 * len(pool)) for w in question.terms if w not in weights and " " not in w
         )
         if not pool or not total:
-            return abstain_answer(question, passages, ())
-        kind = expected_type(question)
-        days = mentioned_days(question)
-        signals = source_signals(
-            question, pool, passages, weights, total, mentions.known, self.outlets, days, drop
-        )
-        asked = set(mentions.known)
-        carried = {s.article_id: frozenset(s.outlets) & asked for s in pool}
+            return abstain_answer(asked, passages, ())
+        signals = source_signals(question, pool, passages, weights, total)
+        carried = {s.article_id: frozenset(s.outlets) & set(known) for s in pool}
         cited = set(self.gate.choose(signals, carried))
         pool = [s for s in pool if s.article_id in cited and not s.words.isdisjoint(weights)]
         top = max(p.score for p in passages) or 1.0
-        state = _Selection(set(mentions.known), days, weights, total)
-        self._lead(question, pool, state, kind, top)
+        state = _Selection(set(known), weights, total)
+        self._lead(question, pool, state, top)
         coverage = state.share(state.covered)
         relevance = max((p.dense_score for p in passages), default=0.0)
         # Words the archive never uses ("sourdough" in a politics archive) raise the bar: then
         # only strong evidence for the rest of the question is shown, else we say what's missing.
         bar = self.abstain_threshold + (self.unknown_word_margin if unknown else 0.0)
         if not state.chosen or self._confidence(coverage, relevance) < bar:
-            return abstain_answer(question, passages, unknown)
+            return abstain_answer(asked, passages, unknown)
         lead = list(state.chosen)
-        if is_temporal(question):
+        if question.temporal:
             lead.sort(key=lambda s: (s.passage.published_at or "", s.start))
-        return _answer(question, lead, self._support(pool, state), passages)
+        return _answer(asked, lead, self._support(pool, state), passages)
 
     def _confidence(self, coverage: float, relevance: float) -> float:
         return 0.5 * coverage + 0.5 * relevance
 
     def _lead(
-        self, question: str, pool: list[Sentence], state: _Selection, kind: str | None, top: float
+        self, question: Question, pool: list[Sentence], state: _Selection, top: float
     ) -> None:
         """Greedy: add the sentence with the largest gain while one adds at least `lead_gain`."""
         while len(state.chosen) < self.max_sentences:
@@ -117,7 +98,7 @@ class Composer:
                 if state.per_article[s.article_id] >= self.per_article or s.words in state.seen:
                     continue
                 fresh = state.fresh_outlets(s)
-                gain = self._gain(s, state, question, kind, top, fresh)
+                gain = self._gain(s, state, question, top, fresh)
                 if gain is None or gain <= best_gain:
                     continue
                 if not fresh and state.repeats(s, self.duplicate_overlap):
@@ -152,8 +133,7 @@ class Composer:
         self,
         s: Sentence,
         state: _Selection,
-        question: str,
-        kind: str | None,
+        question: Question,
         top: float,
         fresh: set[str],
     ) -> float | None:
@@ -166,9 +146,10 @@ class Composer:
         prior = s.passage.score / top * (1.0 if s.in_passage else 0.6)
         prior += 0.5 if s.article_id in self.focus else 0.0
         gain += self.prior_weight * prior / (1 + s.rank)
-        if state.days and published_on(s.passage.published_at, state.days):
+        if question.days and question.published_on_named_day(s.passage.published_at):
             gain += self.date_bonus
-        if kind and has_answer_type(s.text, kind, question):
+        kind = question.expected_type
+        if kind and has_answer_type(s.text, kind, question.lowered):
             gain += self.type_bonus
         if fresh:
             gain += self.outlet_bonus
@@ -180,7 +161,6 @@ class _Selection:
     """The sentences chosen so far: the terms, outlets and articles they already cover."""
 
     named: set[str]
-    days: set[tuple[int, int]]
     weights: dict[str, float]
     total: float
     chosen: list[Sentence] = field(default_factory=list)

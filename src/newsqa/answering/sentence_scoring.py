@@ -7,23 +7,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from typing import Protocol
 
 from newsqa.articles import Article
 from newsqa.records import Passage
 from newsqa.text.sentences import split_sentences
-from newsqa.text.words import content_words
+from newsqa.text.words import terms
 
-# Words that frame a question about news rather than say what it is about.
-_FRAME_WORDS = (
-    "individual person entity company organization organisation name named mentioned "
-    "mention discussed discuss suggest suggests indicate indicates imply implies claim "
-    "claims considering information piece coverage portrayal portray depicted reporting "
-    "consistent consistency inconsistent change changed both published publication source "
-    "sources outlet outlets identified described describe highlighted noted whose "
-    "another one two same while compared comparison regarding concerning"
-)
 MAX_SENTENCE_CHARS = 600
 
 
@@ -31,33 +21,6 @@ class ArticleLibrary(Protocol):
     """Where the composer reads whole articles (an `IndexStore`)."""
 
     def article(self, article_id: str) -> Article | None: ...
-
-
-def stem(word: str) -> str:
-    """A light suffix stemmer, enough to match 'accused' with 'accuses' or 'charges'."""
-    for suffix, repl, min_len in (
-        ("ies", "y", 5),
-        ("sses", "ss", 5),
-        ("ing", "", 6),
-        ("ed", "", 5),
-        ("es", "", 5),
-        ("s", "", 4),
-    ):
-        if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
-            word = word[: -len(suffix)] + repl
-            break
-    return word[:-1] if word.endswith("e") and len(word) > 4 else word  # pledge ~ pledged
-
-
-QUESTION_FRAME = frozenset(stem(w) for w in _FRAME_WORDS.split())
-
-
-def terms(text: str, pairs: bool = True) -> frozenset[str]:
-    """Stemmed content words of `text`, and (with `pairs`) each two adjacent ones as 'a b'."""
-    words = [stem(w) for w in content_words(text)]
-    if not pairs:
-        return frozenset(words)
-    return frozenset(words) | {f"{a} {b}" for a, b in pairwise(words)}
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass
 
-from newsqa.answering.sentence_scoring import QUESTION_FRAME, Sentence, term_weights, terms
-from newsqa.question.claims import clauses
-from newsqa.question.outlets import find_outlets
-from newsqa.question.timeline import published_on
+from newsqa.answering.sentence_scoring import Sentence, term_weights
+from newsqa.question import Claim, Question
 from newsqa.records import Passage
 
 
@@ -101,18 +99,13 @@ class SourceGate:
 
 
 def source_signals(
-    question: str,
+    question: Question,
     pool: Sequence[Sentence],
     passages: Sequence[Passage],
     weights: dict[str, float],
     total: float,
-    named: Iterable[str],
-    outlets: Sequence[str],
-    days: set[tuple[int, int]],
-    drop: frozenset[str] = QUESTION_FRAME,
 ) -> dict[str, SourceSignals]:
-    """Signals for every article in `pool` (candidate sentences in article rank order);
-    `drop`: stemmed words that frame the question rather than say what it asks."""
+    """Signals for every article in `pool` (candidate sentences in article rank order)."""
     by_article: dict[str, list[Sentence]] = {}
     for s in pool:
         by_article.setdefault(s.article_id, []).append(s)
@@ -128,8 +121,8 @@ def source_signals(
 
     best = {a: max(share(s.words, weights, total) for s in ss) for a, ss in by_article.items()}
     strongest = max(best.values()) or 1.0
-    winners = _claim_winners(question, pool, by_article, outlets, drop)
-    named_set = set(named)
+    winners = _claim_winners(question.claims, pool, by_article)
+    named_set = set(question.outlets.known)
     seen_outlets: set[str] = set()
     out: dict[str, SourceSignals] = {}
     for rank, (article_id, sentences) in enumerate(by_article.items()):
@@ -146,7 +139,9 @@ def source_signals(
             claim_winner=float(article_id in winners),
             named_outlet=float(bool(carried & named_set)),
             new_named_outlet=float(bool((carried & named_set) - seen_outlets)),
-            named_day=float(bool(days) and published_on(head.published_at, days)),
+            named_day=float(
+                bool(question.days) and question.published_on_named_day(head.published_at)
+            ),
             passages=passage_count.get(article_id, 0) / 3,
             first=float(rank == 0),
         )
@@ -155,22 +150,19 @@ def source_signals(
 
 
 def _claim_winners(
-    question: str,
+    claims: Sequence[Claim],
     pool: Sequence[Sentence],
     by_article: dict[str, list[Sentence]],
-    outlets: Sequence[str],
-    drop: frozenset[str],
 ) -> set[str]:
     """For each claim of the question, the article whose best sentence holds most of the
     claim's terms (among the outlets the claim names, when it names any)."""
     winners: set[str] = set()
-    for claim in clauses(question):
-        claim_terms = frozenset(w for w in terms(claim) if not set(w.split()) & drop)
-        w = term_weights(claim_terms, pool, 1.0)
+    for claim in claims:
+        w = term_weights(claim.terms, pool, 1.0)
         t = sum(w.values())
         if not t:
             continue
-        asked = set(find_outlets(claim, outlets).known)
+        asked = set(claim.outlets)
         best_id, best_share = None, -1.0
         for article_id, sentences in by_article.items():
             if asked and not asked & set(sentences[0].outlets):

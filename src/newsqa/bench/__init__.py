@@ -1,1 +1,1 @@
-"""bench"""
+"""Measurement: takes benchmark queries and an index, gives quality metrics and speed/memory figures."""

@@ -158,7 +158,7 @@ def _file_article(
     stored = writer.stored_article(article.article_id)
     if stored is not None:
         if stored.content_hash == article.content_hash:
-            if _metadata(stored) == _metadata(article):
+            if stored.metadata == article.metadata:
                 report.unchanged += 1
             else:
                 writer.put_article(article)  # new date, outlet or link: no re-embedding
@@ -201,17 +201,6 @@ def _same_story(writer: IndexWriter, article: Article, threshold: float) -> tupl
         if score >= threshold and (best is None or score > best[0]):
             best = (score, story_id)
     return (best[1], False) if best else None
-
-
-def _metadata(article: Article) -> tuple[object, ...]:
-    return (
-        article.source,
-        article.published_at,
-        article.url,
-        article.author,
-        article.category,
-        article.summary,
-    )
 
 
 def _embed_into(

@@ -1,4 +1,4 @@
-"""Ingestion: turn files and folders into Articles, one loader per format, with clear errors."""
+"""Ingest stage: takes files and folders (txt, json, csv, html, feeds, .gz), gives Articles and rejections."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from newsqa.question.dates import date_mentions
 from newsqa.question.outlets import OutletDirectory
-from newsqa.text.words import content_words
+from newsqa.text.words import content_words, fts_match
 
 # Where multi-part questions change claim: commas, semicolons, and "while/whereas/but/and does…".
 _CLAUSE_BREAK = re.compile(
@@ -26,6 +26,7 @@ class QuestionPart:
     text: str
     outlets: tuple[frozenset[str], ...] = ()
     dates: tuple[date, ...] = ()
+    match: str = ""  # FTS5 MATCH expression of `text`
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,9 @@ def analyse_part(text: str, directory: OutletDirectory) -> QuestionPart:
     for mention in outlets:
         if mention.sources not in unique:
             unique.append(mention.sources)
+    stripped = re.sub(r"\s+", " ", stripped).strip()
     return QuestionPart(
-        re.sub(r"\s+", " ", stripped).strip(),
-        tuple(unique),
-        tuple(dict.fromkeys(d.day for d in dates)),
+        stripped, tuple(unique), tuple(dict.fromkeys(d.day for d in dates)), fts_match(stripped)
     )
 
 

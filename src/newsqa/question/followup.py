@@ -41,14 +41,14 @@ def needs_context(question: str) -> bool:
     return bool(_POINTS_BACK.search(question)) and not question_names(question)
 
 
-def resolve(question: str, history: Sequence[Turn] | None) -> FollowUp:
+def resolve_followup(question: str, history: Sequence[Turn] | None) -> FollowUp:
     """Carry the last turn's names and words into the query, and its cited articles into view."""
     if not history or not needs_context(question):
         return FollowUp(question)
     last = history[-1]
     previous = last.question if isinstance(last, Answer) else str(last)
     if isinstance(last, Answer) and last.abstained and len(history) > 1:
-        return resolve(question, history[:-1])
+        return resolve_followup(question, history[:-1])
     carried = question_names(previous) or content_words(previous)
     own = set(content_words(question))
     extra = [w for w in carried if w.lower() not in own]

@@ -1,9 +1,9 @@
-"""Names in questions (capitalised phrases) and whether the collection mentions them."""
+"""Names in questions: the capitalised phrases that name someone or something."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from newsqa.question.outlets import normalise
 from newsqa.text.words import STOPWORDS
@@ -59,26 +59,3 @@ def question_names(question: str, outlets: Iterable[str] = ()) -> list[str]:
                 continue
             names.setdefault(name, None)
     return list(names)
-
-
-def words_match(name: str) -> str:
-    """An FTS5 query for chunks holding every word of `name`."""
-    return " AND ".join(f'"{w}"' for w in re.findall(r"\w+", name.lower()))
-
-
-def missing_names(names: Iterable[str], count: Callable[[str], int]) -> list[str]:
-    """Names the collection never mentions (`count` gives chunk hits of an FTS5 query)."""
-    return [n for n in names if count(words_match(n)) == 0]
-
-
-UNKNOWN_WORD_PREFIX = 5  # a word counts as known when any indexed word shares its first letters
-
-
-def missing_words(words: Iterable[str], count: Callable[[str], int]) -> list[str]:
-    """Question words that no chunk contains, even as a word sharing their first letters
-    ("fraudulent" is known through "fraud"; "sourdough" in a politics archive is not)."""
-    missing = []
-    for word in words:
-        if count(f'"{word}"') == 0 and count(f'"{word[:UNKNOWN_WORD_PREFIX]}"*') == 0:
-            missing.append(word)
-    return missing

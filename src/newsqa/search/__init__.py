@@ -1,1 +1,1 @@
-"""search"""
+"""Search stage: takes an analysed Question and filters, gives ranked Passages from the index."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
@@ -12,14 +13,13 @@ import numpy as np
 from newsqa.config import Settings
 from newsqa.index.embedding import Embedder
 from newsqa.index.store import IndexStore, StoredChunk
-from newsqa.question.claims import QuestionPart, plan_question
-from newsqa.question.outlets import OutletDirectory
+from newsqa.question import Question, QuestionPart
 from newsqa.records import Passage
 from newsqa.search.catalog import ChunkCatalog, Scope
 from newsqa.search.passage_windows import Window, widen
 from newsqa.text.sentences import split_sentences
 from newsqa.text.tokens import count_tokens
-from newsqa.text.words import content_words, fts_match
+from newsqa.text.words import content_words
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def passage_of(chunk: StoredChunk, score: float, dense_score: float = 0.0) -> Pa
 class Retriever:
     """Outlet- and date-aware hybrid retrieval with claim-level reranking.
 
-    1. The question is analysed: outlets and days it names, and its separate claims.
+    1. The question comes analysed (`Question.plan`): outlets and days it names, its claims.
     2. Each (claim, outlet) pair gets its own hybrid search — dense (exact, over the allowed
        chunks) fused with FTS5 BM25 — with filters applied before ranking.
     3. The lists are interleaved; candidates are reranked by list order, by their best
@@ -67,23 +67,20 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self.catalog = ChunkCatalog(store)
-        self.outlets = OutletDirectory(store.outlet_names())
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsqa-bm25")
 
     def search(
-        self, question: str, k: int | None = None, scope: Scope | None = None
+        self, question: Question, k: int | None = None, scope: Scope | None = None
     ) -> list[Passage]:
         k = k or self.settings.top_k
         scope = scope or Scope()
-        plan = plan_question(question, self.outlets)
-        texts = [plan.whole.text or question, *(p.text for p in plan.parts)]
+        plan = question.plan
         # One encoding per question: claims differ mostly in their rare words, which the
         # lexical side of each claim's search picks up (measured: separate claim vectors
         # add 0.006 MRR on dev for 3-4x the encoding time).
         # BM25 for every claim runs in a worker thread while the question is encoded.
-        matches = list(dict.fromkeys(fts_match(t) for t in texts))
-        pending = self._worker.submit(self._prefetch, matches)
-        vector = self.embedder.encode_query(texts[0])
+        pending = self._worker.submit(self._prefetch, list(question.search_matches))
+        vector = self.embedder.encode_query(question.search_texts[0])
         scores = self.catalog.similarities(vector)
         cache = pending.result()
         whole_lists = self._searches(plan.whole, scores, scope, plan.whole, cache)
@@ -96,7 +93,7 @@ class Retriever:
         if not candidates:
             return []
         chunks = self.store.chunks([c.chunk_id for c in candidates])
-        ranked = self._rerank(candidates, chunks, texts)
+        ranked = self._rerank(candidates, chunks, question.search_words)
         similarity = self._similarity(scores, [cid for cid, _ in ranked])
         return self._passages(ranked, chunks, similarity, k)
 
@@ -119,28 +116,27 @@ class Retriever:
             groups = [frozenset().union(*whole.outlets)] if whole.outlets else [None]
         days = part.dates if (part is not whole or len(groups) <= 1) else ()
         return [
-            self._hybrid(part.text, scores, _narrow(scope, group, days), lexical_cache)
+            self._hybrid(part.match, scores, _narrow(scope, group, days), lexical_cache)
             for group in groups
         ]
 
     def _hybrid(
-        self, text: str, scores: np.ndarray, scope: Scope, lexical_cache: dict[str, list]
+        self, match: str, scores: np.ndarray, scope: Scope, lexical_cache: dict[str, list]
     ) -> list[tuple[int, float]]:
         allowed = self.catalog.mask(scope)
         if allowed is not None and not allowed.any() and scope.days:
             scope = Scope(scope.sources, (), scope.since, scope.until)  # no article that day
             allowed = self.catalog.mask(scope)
         dense = self.catalog.dense(scores, self.settings.dense_candidates, allowed)
-        lexical = self._lexical(text, scope, allowed, lexical_cache)
+        lexical = self._lexical(match, scope, allowed, lexical_cache)
         fused = fuse(dense, lexical, self.settings.dense_weight)
         return sorted(fused.items(), key=lambda item: item[1], reverse=True)
 
     def _lexical(
-        self, text: str, scope: Scope, allowed: np.ndarray | None, cache: dict[str, list]
+        self, match: str, scope: Scope, allowed: np.ndarray | None, cache: dict[str, list]
     ) -> list[tuple[int, float]]:
-        """BM25 on the claim's rarest words. One unfiltered FTS5 query per claim serves every
+        """BM25 on the claim's words (`match`). One unfiltered FTS5 query per claim serves every
         outlet/date scope; a scope it leaves nearly empty is queried again inside SQL."""
-        match = fts_match(text)
         n = self.settings.lexical_candidates
         if match not in cache:
             cache[match] = self.store.lexical_search(match, LEXICAL_POOL)
@@ -154,9 +150,11 @@ class Retriever:
         return self.catalog.lexical(match, n, scope)
 
     def _rerank(
-        self, candidates: list[Candidate], chunks: dict[int, StoredChunk], texts: list[str]
+        self,
+        candidates: list[Candidate],
+        chunks: dict[int, StoredChunk],
+        claims: Sequence[frozenset[str]],
     ) -> list[tuple[int, float]]:
-        claims = [set(content_words(t)) for t in texts]
         idf = self.catalog.idf(set().union(*claims))
         weights = self.settings.rerank_weights
         scored = []
@@ -288,7 +286,9 @@ def _best_normalised(lists: list[list[tuple[int, float]]]) -> dict[int, float]:
     return best
 
 
-def _best_sentence_coverage(text: str, claims: list[set[str]], idf: dict[str, float]) -> float:
+def _best_sentence_coverage(
+    text: str, claims: Sequence[frozenset[str]], idf: dict[str, float]
+) -> float:
     """Largest share of one claim's IDF mass found in a single sentence of `text`."""
     best = 0.0
     sentences = _sentence_words(text)

@@ -1,1 +1,1 @@
-"""text"""
+"""Text primitives every stage shares: takes raw text, gives sentences, token counts and words."""

@@ -1,8 +1,9 @@
-"""Question words for lexical search: tokenising, stopwords, FTS5 MATCH expressions."""
+"""Words of questions and sentences: tokenising, stopwords, light stemming, FTS5 MATCH expressions."""
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 STOPWORDS = frozenset(
     [
@@ -173,5 +174,29 @@ def search_terms(text: str) -> list[str]:
 
 def fts_match(text: str | list[str]) -> str:
     """An FTS5 MATCH expression: the distinct content words (or given terms), quoted, OR-ed."""
-    terms = search_terms(text) if isinstance(text, str) else text
-    return " OR ".join(f'"{w}"' for w in terms)
+    words = search_terms(text) if isinstance(text, str) else text
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+def stem(word: str) -> str:
+    """A light suffix stemmer, enough to match 'accused' with 'accuses' or 'charges'."""
+    for suffix, repl, min_len in (
+        ("ies", "y", 5),
+        ("sses", "ss", 5),
+        ("ing", "", 6),
+        ("ed", "", 5),
+        ("es", "", 5),
+        ("s", "", 4),
+    ):
+        if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
+            word = word[: -len(suffix)] + repl
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word  # pledge ~ pledged
+
+
+def terms(text: str, pairs: bool = True) -> frozenset[str]:
+    """Stemmed content words of `text`, and (with `pairs`) each two adjacent ones as 'a b'."""
+    words = [stem(w) for w in content_words(text)]
+    if not pairs:
+        return frozenset(words)
+    return frozenset(words) | {f"{a} {b}" for a, b in pairwise(words)}

@@ -1,0 +1,107 @@
+"""The question analysed once: one immutable record that retrieval, source selection, the
+composer and abstention all read, so no later stage parses the question text again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from newsqa.question.answer_type import expected_type
+from newsqa.question.claims import QuestionPlan, clauses, plan_question
+from newsqa.question.names import question_names
+from newsqa.question.outlets import OutletDirectory, OutletMentions, find_outlets
+from newsqa.question.timeline import is_temporal, mentioned_days, published_on
+from newsqa.text.words import content_words, fts_match, stem, terms
+
+# Words that frame a question about news rather than say what it is about.
+_FRAME_WORDS = (
+    "individual person entity company organization organisation name named mentioned "
+    "mention discussed discuss suggest suggests indicate indicates imply implies claim "
+    "claims considering information piece coverage portrayal portray depicted reporting "
+    "consistent consistency inconsistent change changed both published publication source "
+    "sources outlet outlets identified described describe highlighted noted whose "
+    "another one two same while compared comparison regarding concerning"
+)
+QUESTION_FRAME = frozenset(stem(w) for w in _FRAME_WORDS.split())
+TOPIC_WORD_CHARS = 5  # shorter words are too common to tell that the archive lacks a topic
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One clause of the question as answering weighs it: its terms and the outlets it names."""
+
+    terms: frozenset[str]  # stemmed words and adjacent pairs, without frame or outlet words
+    outlets: tuple[str, ...]  # indexed outlets this clause names
+
+
+@dataclass(frozen=True)
+class Question:
+    """Everything the later stages need to know about one question, found once."""
+
+    text: str  # the question as searched (a follow-up carries its earlier turn's names)
+    lowered: str
+    plan: QuestionPlan  # for search: the whole question and its claims, with outlets and days
+    search_texts: tuple[str, ...]  # text encoded and searched: the whole question, then claims
+    search_matches: tuple[str, ...]  # FTS5 MATCH expression of each distinct search text
+    search_words: tuple[frozenset[str], ...]  # content words of each search text
+    outlets: OutletMentions  # outlets named: indexed ones, and unknown ones reports are from
+    names: tuple[str, ...]  # names of people, places, organisations (not outlets)
+    topic_words: tuple[str, ...]  # longer content words that say what the question is about
+    frame: frozenset[str]  # stemmed words that frame the question rather than ask it
+    terms: frozenset[str]  # stemmed words and pairs the answer should cover
+    claims: tuple[Claim, ...]  # each clause, for finding the best article of each
+    expected_type: str | None  # 'person', 'number', 'date' or None
+    days: frozenset[tuple[int, int]]  # (month, day) pairs the question names
+    temporal: bool  # asks about order in time: the lead reads best by date
+
+    def published_on_named_day(self, published_at: str | None) -> bool:
+        """Was an article published on (or next to) a day the question names?"""
+        return published_on(published_at, set(self.days))
+
+
+class QuestionAnalyser:
+    """Analyses questions against one index's outlets (read once per opened index)."""
+
+    def __init__(self, outlets: Iterable[str]) -> None:
+        self.outlets = tuple(outlets)
+        self.directory = OutletDirectory(self.outlets)
+
+    def analyse(self, text: str) -> Question:
+        plan = plan_question(text, self.directory)
+        search_texts = (plan.whole.text or text, *(p.text for p in plan.parts))
+        mentions = find_outlets(text, self.outlets)
+        frame = QUESTION_FRAME | terms(" ".join(mentions.known), pairs=False)
+        topic_words = tuple(
+            w
+            for w in dict.fromkeys(content_words(text))
+            if len(w) >= TOPIC_WORD_CHARS and w.isalpha() and stem(w) not in QUESTION_FRAME
+        )
+        return Question(
+            text=text,
+            lowered=text.lower(),
+            plan=plan,
+            search_texts=search_texts,
+            search_matches=tuple(dict.fromkeys(fts_match(t) for t in search_texts)),
+            search_words=tuple(frozenset(content_words(t)) for t in search_texts),
+            outlets=mentions,
+            names=tuple(question_names(text, self.outlets)),
+            topic_words=topic_words,
+            frame=frame,
+            terms=_answer_terms(text, frame),
+            claims=tuple(
+                Claim(_answer_terms(clause, frame), find_outlets(clause, self.outlets).known)
+                for clause in clauses(text)
+            ),
+            expected_type=expected_type(text),
+            days=frozenset(mentioned_days(text)),
+            temporal=is_temporal(text),
+        )
+
+
+def analyse_question(text: str, outlets: Iterable[str] = ()) -> Question:
+    """One question analysed against the given outlet names (see `QuestionAnalyser`)."""
+    return QuestionAnalyser(outlets).analyse(text)
+
+
+def _answer_terms(text: str, frame: frozenset[str]) -> frozenset[str]:
+    return frozenset(w for w in terms(text) if not set(w.split()) & frame)
