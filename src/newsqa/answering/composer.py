@@ -61,7 +61,7 @@ class Composer:
             named = [s for s in pool if set(s.outlets) & set(known)]
             pool = named or pool
         weights = term_weights(question.terms, pool, self.pair_weight)
-        total = sum(weights.values()) + sum(
+        total = math.fsum(weights.values()) + math.fsum(
             math.log(1 + 2 * len(pool)) for w in question.terms if w not in weights and " " not in w
         )
         if not pool or not total:
@@ -172,7 +172,7 @@ class _Selection:
     def share(self, words: Iterable[str]) -> float:
         """IDF-weighted share of the question's terms among `words`."""
         weights = self.weights
-        return sum(weights[w] for w in weights.keys() & set(words)) / self.total
+        return math.fsum(weights[w] for w in weights.keys() & set(words)) / self.total
 
     def fresh_outlets(self, s: Sentence) -> set[str]:
         """Outlets the question asks about that `s` would be the first to cite."""

@@ -117,7 +117,7 @@ def source_signals(
         passage_count[p.article_id] = passage_count.get(p.article_id, 0) + 1
 
     def share(words: Iterable[str], w: dict[str, float], t: float) -> float:
-        return sum(w[x] for x in w.keys() & set(words)) / t
+        return math.fsum(w[x] for x in w.keys() & set(words)) / t
 
     best = {a: max(share(s.words, weights, total) for s in ss) for a, ss in by_article.items()}
     strongest = max(best.values()) or 1.0
@@ -159,7 +159,7 @@ def _claim_winners(
     winners: set[str] = set()
     for claim in claims:
         w = term_weights(claim.terms, pool, 1.0)
-        t = sum(w.values())
+        t = math.fsum(w.values())
         if not t:
             continue
         asked = set(claim.outlets)
@@ -167,7 +167,7 @@ def _claim_winners(
         for article_id, sentences in by_article.items():
             if asked and not asked & set(sentences[0].outlets):
                 continue
-            value = max(sum(w[x] for x in w.keys() & s.words) / t for s in sentences)
+            value = max(math.fsum(w[x] for x in w.keys() & s.words) / t for s in sentences)
             if value > best_share:
                 best_id, best_share = article_id, value
         if best_id is not None:

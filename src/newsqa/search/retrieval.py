@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -293,11 +294,11 @@ def _best_sentence_coverage(
     best = 0.0
     sentences = _sentence_words(text)
     for claim in claims:
-        total = sum(idf.get(w, 0.0) for w in claim)
+        total = math.fsum(idf.get(w, 0.0) for w in claim)
         if total <= 0:
             continue
         for words in sentences:
-            best = max(best, sum(idf.get(w, 0.0) for w in claim & words) / total)
+            best = max(best, math.fsum(idf.get(w, 0.0) for w in claim & words) / total)
     return best
 
 
