@@ -15,6 +15,7 @@ from newsqa.answering.composer import Composer
 from newsqa.articles import Article, normalise_date
 from newsqa.config import DEFAULT_MODEL, Settings
 from newsqa.index.embedding import Embedder
+from newsqa.index.integrity import IntegrityReport, check_index
 from newsqa.index.store import MANIFEST, IndexStore, IndexUnavailable, Manifest
 from newsqa.index.updates import (
     BuildReport,
@@ -181,6 +182,12 @@ class NewsQA:
         if self._embedder is None or self._embedder.model_id != Embedder(model).model_id:
             self._embedder = Embedder(model, threads=self.settings.torch_threads)
         return self._embedder
+
+    def check(self) -> IntegrityReport:
+        """Verify the index on disk (checksums, ids, FTS rows, articles); never raises for
+        a damaged index: `report.problems` names each fault and `report.repair` the fix."""
+        wanted = Embedder(self.settings.model).model_id if self.settings.model else None
+        return check_index(self.settings.index_dir, model=wanted)
 
     def stats(self) -> dict[str, Any]:
         store = self.store
