@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsqa.articles import Article
-from newsqa.text.sentences import SentenceSpan, split_sentences
+from newsqa.text.sentences import MAX_SENTENCE_CHARS, SentenceSpan, split_sentences
 from newsqa.text.tokens import count_tokens
 
 TokenCounter = Callable[[str], int]
@@ -37,6 +37,7 @@ class Chunker:
     overlap: int = 1
     model_tokens: TokenCounter | None = None
     model_limit: int = 256
+    max_sentence_chars: int = MAX_SENTENCE_CHARS
 
     def chunk(self, article: Article) -> list[Chunk]:
         body = article.body
@@ -89,7 +90,7 @@ class Chunker:
         if self.model_tokens:
             limit = min(limit, self.model_limit // 2)
         units: list[SentenceSpan] = []
-        for sentence in split_sentences(body):
+        for sentence in split_sentences(body, self.max_sentence_chars):
             too_long = count_tokens(sentence.text) > limit or (
                 self.model_tokens is not None and self.model_tokens(sentence.text) > limit
             )
