@@ -85,7 +85,8 @@ def update_index(
         for article in progress.track(articles, "Matching stories", unit="articles"):
             if _file_article(writer, article, seen, settings.syndication_threshold, report):
                 to_embed.append(article)
-        _embed_into(writer, to_embed, settings, embedder, progress, report)
+        if to_embed:  # nothing new: the model need not even be loaded
+            _embed_into(writer, to_embed, settings, embedder, progress, report)
         if writer.changed:
             report.manifest = writer.commit()
         _count_index(writer, report)

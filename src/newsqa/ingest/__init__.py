@@ -65,7 +65,7 @@ def load_file(
             "e.g. `make clean run`)",
         ) from exc
     except RecursionError as exc:  # e.g. JSON nested thousands of levels deep
-        raise IngestError(path, f"{kind} is nested too deeply to read") from exc
+        raise IngestError(path, f"nested too deeply to read as {kind.upper()}") from exc
     limits.check_count(path, len(articles) + len(rejected))
     articles, too_long = limits.within(articles, str(path))
     return articles, rejected + too_long
