@@ -121,7 +121,9 @@ def test_other_model_is_named_with_the_rebuild_command(index: Path) -> None:
     assert report.problems == (
         f"{MANIFEST}: built with model 'all-MiniLM-L6-v2', not 'my-org/other-model'",
     )
-    assert report.repair == f"newsqa build PATH... --model my-org/other-model --index {index}"
+    assert report.repair == (
+        f"rebuild it with `newsqa build PATH... --model my-org/other-model --index {index}`"
+    )
     _edit_manifest(index, model="my-org/other-model", dimension=768)
     assert f"{VECTORS}: vectors have 384 dimensions, {MANIFEST} says 768 (model " in (
         " ".join(_check(index))

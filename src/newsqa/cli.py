@@ -256,9 +256,7 @@ def _check(settings: Settings, as_json: bool) -> None:
                 f"{report.chunks} chunks; checksums, vectors, full-text rows and articles agree"
             )
         else:
-            console.print(
-                f"[bold]repair:[/] rebuild it with `{escape(report.repair)}`", soft_wrap=True
-            )
+            console.print(f"[bold]repair:[/] {escape(report.repair)}", soft_wrap=True)
     if not report.sound:
         raise typer.Exit(1)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import faiss
 
+from newsqa.index.staging import retired_indexes
 from newsqa.index.store import (
     DATABASE,
     FORMAT_VERSION,
@@ -29,7 +30,7 @@ class IntegrityReport:
     index_dir: Path
     problems: tuple[str, ...]
     notes: tuple[str, ...] = ()
-    repair: str = ""
+    repair: str = ""  # what to run, e.g. "rebuild it with `newsqa build PATH... --index index`"
     articles: int = 0
     chunks: int = 0
 
@@ -57,11 +58,19 @@ def check_index(index_dir: Path | str, model: str | None = None) -> IntegrityRep
     """
     index_dir = Path(index_dir)
     notes = tuple(_leftovers(index_dir))
-    rebuild = f"newsqa build PATH... --index {index_dir}"
+    rebuild = f"rebuild it with `newsqa build PATH... --index {index_dir}`"
     try:
         manifest = Manifest.read(index_dir)
     except IndexUnavailable as exc:
-        return IntegrityReport(index_dir, (str(exc),), notes, rebuild)
+        problem = str(exc)
+        retired = retired_indexes(index_dir)
+        if retired and not index_dir.exists():
+            problem = (
+                f"no index at {index_dir}: a write was interrupted mid-swap and "
+                f"{retired[-1].name} holds the previous index"
+            )
+            rebuild = f"run `newsqa add PATH... --index {index_dir}`: it puts that index back first"
+        return IntegrityReport(index_dir, (problem,), notes, rebuild)
     if manifest.format_version != FORMAT_VERSION:
         problem = (
             f"{MANIFEST}: format version {manifest.format_version}, this newsqa reads "
@@ -71,7 +80,7 @@ def check_index(index_dir: Path | str, model: str | None = None) -> IntegrityRep
     problems: list[str] = []
     if model is not None and model != manifest.model:
         problems.append(f"{MANIFEST}: built with model {manifest.model!r}, not {model!r}")
-        rebuild = f"newsqa build PATH... --model {model} --index {index_dir}"
+        rebuild = f"rebuild it with `newsqa build PATH... --model {model} --index {index_dir}`"
     problems.extend(_checksum_problems(index_dir, manifest))
     vector_ids, vector_problems = _vector_ids(index_dir, manifest)
     problems.extend(vector_problems)
