@@ -166,6 +166,7 @@ def test_every_refused_file_is_named_and_the_index_is_unchanged(qa: NewsQA, tmp_
     assert (index / MANIFEST).read_bytes() == manifest
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:feedparser")  # entries with no date
 def test_awkward_files_are_indexed_and_bad_records_named(qa: NewsQA, tmp_path: Path) -> None:
     folder = write_readable(tmp_path / "readable")
     report = qa.add([folder])
