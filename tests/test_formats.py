@@ -6,13 +6,11 @@ import gzip
 import json
 from pathlib import Path
 
-import pytest
-
 from newsqa.config import Settings
 from newsqa.index.embedding import Embedder
 from newsqa.index.store import IndexStore
 from newsqa.index.updates import build_from_paths
-from newsqa.ingest import load_paths
+from newsqa.ingest import IngestLimits, load_paths
 
 # title → (source, published_at, url) that every good article must come out with
 EXPECTED = {
@@ -218,13 +216,10 @@ def write_mixed_folder(root: Path) -> Path:
     return root
 
 
-def test_every_format_is_read_with_metadata(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_every_format_is_read_with_metadata(tmp_path: Path) -> None:
     folder = write_mixed_folder(tmp_path / "archive")
-    monkeypatch.setattr("newsqa.ingest.reading.MAX_FILE_BYTES", 10_000)
     (folder / "oversize.txt").write_text("Big\n" + "word " * 5000)
-    report = load_paths([folder])
+    report = load_paths([folder], limits=IngestLimits(file_bytes=10_000))
     got = {a.title: (a.source, a.published_at, a.url) for a in report.articles}
     assert got == EXPECTED
     reasons = {Path(r.path).name: r.reason for r in report.rejected}

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
 from newsqa.answering.composer import Composer
-from newsqa.articles import Article, normalise_date
+from newsqa.articles import Article, normalise_date, normalise_text
 from newsqa.config import DEFAULT_MODEL, Settings
 from newsqa.index.embedding import Embedder
+from newsqa.index.integrity import IntegrityReport, check_index
 from newsqa.index.store import MANIFEST, IndexStore, IndexUnavailable, Manifest
 from newsqa.index.updates import (
     BuildReport,
@@ -23,7 +24,7 @@ from newsqa.index.updates import (
     remove_from_index,
     update_index,
 )
-from newsqa.ingest import load_paths
+from newsqa.ingest import IngestLimits, load_paths
 from newsqa.progress import Progress
 from newsqa.question import Question, QuestionAnalyser, Turn, resolve_followup, with_focus
 from newsqa.records import Answer
@@ -113,9 +114,7 @@ class NewsQA:
         until: str | None = None,
     ) -> Answer:
         """Answer `question`; `sources`, `since` and `until` limit the articles searched."""
-        question = (question or "").strip()
-        if not question:
-            raise ValueError("the question is empty")
+        question = question_text(question, self.settings.max_question_chars)
         scope = make_scope(sources, since, until)
         reader = self.reader()  # one index generation for retrieval and composition
         follow = resolve_followup(question, history)
@@ -157,11 +156,13 @@ class NewsQA:
         articles = [item for item in items if isinstance(item, Article)]
         paths = [item for item in items if not isinstance(item, Article)]
         embedder = self._embedder_for(self._index_model())
-        read = load_paths(paths, columns=columns, progress=Progress(progress))
+        limits = IngestLimits.from_settings(self.settings)
+        read = load_paths(paths, columns=columns, progress=Progress(progress), limits=limits)
+        articles, too_long = limits.within(articles, "article given to add()")
         report = update_index(
             [*articles, *read.articles], self.settings, embedder, Progress(progress)
         )
-        report.rejected = read.rejected
+        report.rejected = [*too_long, *read.rejected]
         return report
 
     def remove(self, keys: Iterable[str]) -> BuildReport:
@@ -181,6 +182,12 @@ class NewsQA:
         if self._embedder is None or self._embedder.model_id != Embedder(model).model_id:
             self._embedder = Embedder(model, threads=self.settings.torch_threads)
         return self._embedder
+
+    def check(self) -> IntegrityReport:
+        """Verify the index on disk (checksums, ids, FTS rows, articles); never raises for
+        a damaged index: `report.problems` names each fault and `report.repair` the fix."""
+        wanted = Embedder(self.settings.model).model_id if self.settings.model else None
+        return check_index(self.settings.index_dir, model=wanted)
 
     def stats(self) -> dict[str, Any]:
         store = self.store
@@ -211,6 +218,27 @@ class _IndexReader:
         self.count_matches: Callable[[str], int] = functools.lru_cache(maxsize=20_000)(
             store.match_count
         )
+
+
+def question_text(question: str | None, max_chars: int) -> str:
+    """The question on one line without control characters; ValueError when it is empty or
+    longer than `max_chars` (env NEWSQA_MAX_QUESTION_CHARS)."""
+    raw = question or ""
+    if len(raw) > 4 * max_chars:  # refuse before spending time on normalising it
+        raise ValueError(_too_long(len(raw), max_chars))
+    text = " ".join(normalise_text(raw).split())
+    if not text:
+        raise ValueError("the question is empty")
+    if len(text) > max_chars:
+        raise ValueError(_too_long(len(text), max_chars))
+    return text
+
+
+def _too_long(size: int, max_chars: int) -> str:
+    return (
+        f"the question is {size:,} characters, over the limit of {max_chars:,} "
+        "(NEWSQA_MAX_QUESTION_CHARS); ask something shorter"
+    )
 
 
 def make_scope(sources: Iterable[str] | None, since: str | None, until: str | None) -> Scope:

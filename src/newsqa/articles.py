@@ -23,6 +23,9 @@ _ZONES = {
     }.items()
 }  # fmt: skip
 _EPOCH_DIGITS = re.compile(r"^\d{9,13}(\.\d+)?$")
+# Runs of spaces and tabs that become one space (a lone space already is one: not matched,
+# so a long line of single-spaced words is not rebuilt piece by piece)
+_SPACE_RUNS = re.compile(r"[ \t]{2,}|\t")
 
 
 @dataclass(frozen=True)
@@ -85,10 +88,17 @@ def normalise_text(text: str) -> str:
     """NFC, unify newlines, collapse runs of spaces; keep paragraph breaks."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\u200b", "")
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    lines = [_SPACE_RUNS.sub(" ", _drop_controls(line)).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _drop_controls(line: str) -> str:
+    """The line without control and format characters (tabs kept); a line that has none,
+    the usual case, is returned as it is without looking at each character in Python."""
+    if line.replace("\t", " ").isprintable():
+        return line
+    return "".join(ch for ch in line if ch == "\t" or unicodedata.category(ch)[0] != "C")
 
 
 def normalise_date(value: Any) -> str | None:

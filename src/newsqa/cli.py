@@ -209,9 +209,21 @@ def ask(
 
 @app.command()
 def stats(
-    index: IndexOption = None, as_json: Annotated[bool, typer.Option("--json")] = False
+    index: IndexOption = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Verify checksums, FAISS ids against chunks, FTS rows and articles; "
+            "exit 1 when the index is damaged",
+        ),
+    ] = False,
 ) -> None:
-    """Show what the index holds: counts, model, dates, outlets."""
+    """Show what the index holds: counts, model, dates, outlets (or verify it with --check)."""
+    if check:
+        _check(_settings(index), as_json)
+        return
     try:
         info = NewsQA.open(_settings(index).index_dir).stats()
     except IndexUnavailable as exc:
@@ -226,6 +238,27 @@ def stats(
             table.add_row(key, escape(str(value)))
     table.add_row("outlets", str(len(info["sources"])))
     out.print(table)
+
+
+def _check(settings: Settings, as_json: bool) -> None:
+    """`stats --check`: exit 0 when the index is sound, 1 with each problem and the repair."""
+    report = NewsQA(settings).check()
+    if as_json:
+        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        for note in report.notes:
+            console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
+        for problem in report.problems:
+            console.print(f"[bold red]problem:[/] {escape(problem)}", soft_wrap=True)
+        if report.sound:
+            out.print(
+                f"index at {escape(str(report.index_dir))} is sound: {report.articles} articles, "
+                f"{report.chunks} chunks; checksums, vectors, full-text rows and articles agree"
+            )
+        else:
+            console.print(f"[bold]repair:[/] {escape(report.repair)}", soft_wrap=True)
+    if not report.sound:
+        raise typer.Exit(1)
 
 
 @app.command("eval")

@@ -35,6 +35,12 @@ class Settings:
     reranker: str | None = None  # a sentence-transformers CrossEncoder name or path; off by default
     torch_threads: int = 0  # 0: torch chooses (all cores)
     syndication_threshold: float = 0.85  # word 5-gram Jaccard at which two texts are one story
+    # Limits on input (docs/reliability.md): each is reported by name when hit.
+    max_file_bytes: int = 64 * 1024 * 1024  # per file, after .gz decompression
+    max_article_chars: int = 1_000_000  # per article body (news articles are rarely 100k)
+    max_articles_per_file: int = 100_000  # records in one JSON, JSONL, CSV or feed file
+    max_sentence_chars: int = 2_000  # longer unpunctuated text is cut into windows at spaces
+    max_question_chars: int = 2_000  # a longer question is refused with a clear message
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsqa.articles import Article
-from newsqa.text.sentences import SentenceSpan, split_sentences
+from newsqa.text.sentences import MAX_SENTENCE_CHARS, SentenceSpan, split_sentences
 from newsqa.text.tokens import count_tokens
 
 TokenCounter = Callable[[str], int]
@@ -37,6 +37,7 @@ class Chunker:
     overlap: int = 1
     model_tokens: TokenCounter | None = None
     model_limit: int = 256
+    max_sentence_chars: int = MAX_SENTENCE_CHARS
 
     def chunk(self, article: Article) -> list[Chunk]:
         body = article.body
@@ -89,12 +90,19 @@ class Chunker:
         if self.model_tokens:
             limit = min(limit, self.model_limit // 2)
         units: list[SentenceSpan] = []
-        for sentence in split_sentences(body):
-            too_long = count_tokens(sentence.text) > limit or (
-                self.model_tokens is not None and self.model_tokens(sentence.text) > limit
-            )
-            units.extend(_cut_at_words(sentence, limit) if too_long else [sentence])
+        for sentence in split_sentences(body, self.max_sentence_chars):
+            if self._fits(sentence.text, limit):
+                units.append(sentence)
+                continue
+            for piece in _cut_at_words(sentence, limit):
+                units.extend(_halve_until(piece, lambda text: self._fits(text, limit)))
         return units
+
+    def _fits(self, text: str, limit: int) -> bool:
+        """`text` is at most `limit` tokens for cl100k and for the embedding model."""
+        return count_tokens(text) <= limit and (
+            self.model_tokens is None or self.model_tokens(text) <= limit
+        )
 
 
 def _cut_at_words(sentence: SentenceSpan, limit: int) -> list[SentenceSpan]:
@@ -107,3 +115,18 @@ def _cut_at_words(sentence: SentenceSpan, limit: int) -> list[SentenceSpan]:
         start, end = sentence.start + group[0][0], sentence.start + group[-1][1]
         pieces.append(SentenceSpan(sentence.text[group[0][0] : group[-1][1]], start, end))
     return pieces
+
+
+def _halve_until(piece: SentenceSpan, fits: Callable[[str], bool]) -> list[SentenceSpan]:
+    """`piece` if it fits, else its halves, cut between words where it has several (words of
+    many tokens), inside its one word otherwise (a URL or code longer than a chunk)."""
+    if fits(piece.text) or len(piece.text) <= 1:
+        return [piece]
+    gaps = [(m.start(), m.end()) for m in re.finditer(r"\s+", piece.text)]
+    if gaps:
+        left_end, right_start = gaps[len(gaps) // 2]
+    else:
+        left_end = right_start = len(piece.text) // 2
+    left = SentenceSpan(piece.text[:left_end], piece.start, piece.start + left_end)
+    right = SentenceSpan(piece.text[right_start:], piece.start + right_start, piece.end)
+    return [*_halve_until(left, fits), *_halve_until(right, fits)]

@@ -34,7 +34,15 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
 
 
 def remove_stale(index_dir: Path) -> list[Path]:
-    """Staging folders left by a killed writer; call only while holding the writer lock."""
+    """Staging folders left by a killed writer; call only while holding the writer lock.
+
+    A writer killed between the two renames of a swap without `renameat2` leaves no index
+    folder, only the retired one: that previous index is put back first.
+    """
+    retired = retired_indexes(index_dir)
+    if retired and not index_dir.exists():
+        os.replace(retired[-1], index_dir)
+        _fsync_dir(index_dir.parent)
     stale = [
         p
         for pattern in (f".{index_dir.name}.building-*", f".{index_dir.name}.retired-*")
@@ -43,6 +51,12 @@ def remove_stale(index_dir: Path) -> list[Path]:
     for path in stale:
         shutil.rmtree(path, ignore_errors=True)
     return stale
+
+
+def retired_indexes(index_dir: Path) -> list[Path]:
+    """Previous indexes moved aside by a two-rename swap, oldest first."""
+    found = index_dir.parent.glob(f".{index_dir.name}.retired-*")
+    return sorted((p for p in found if p.is_dir()), key=lambda p: p.stat().st_mtime_ns)
 
 
 def new_staging(index_dir: Path, copy_current: bool) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -143,7 +144,10 @@ class IndexStore:
             )
             db.execute("SELECT 1 FROM chunks LIMIT 1")
         except (RuntimeError, sqlite3.Error) as exc:
-            raise IndexUnavailable(f"index at {index_dir} is damaged ({exc}); rebuild it") from exc
+            raise IndexUnavailable(
+                f"index at {index_dir} is damaged ({exc}); `newsqa stats --check --index "
+                f"{index_dir}` names the fault, `newsqa build PATH... --index {index_dir}` rebuilds"
+            ) from exc
         return cls(index_dir, manifest, vectors, db)
 
     def close(self) -> None:
@@ -243,3 +247,12 @@ def _identity(index_dir: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_ino, info.st_mtime_ns
+
+
+def sha256_of(path: Path) -> str:
+    """The file's sha256, as the manifest records it."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -15,7 +15,7 @@ from newsqa.index.embedding import Embedder
 from newsqa.index.store import MANIFEST, IndexStore, Manifest
 from newsqa.index.syndication import band_keys, shingles, similarity
 from newsqa.index.writer import IndexWriter
-from newsqa.ingest import Rejection, load_paths
+from newsqa.ingest import IngestLimits, Rejection, load_paths
 from newsqa.progress import Progress
 
 
@@ -43,6 +43,7 @@ def make_chunker(settings: Settings, embedder: Embedder) -> Chunker:
         overlap=settings.chunk_overlap,
         model_tokens=embedder.count_tokens,
         model_limit=embedder.max_tokens,
+        max_sentence_chars=settings.max_sentence_chars,
     )
 
 
@@ -84,7 +85,8 @@ def update_index(
         for article in progress.track(articles, "Matching stories", unit="articles"):
             if _file_article(writer, article, seen, settings.syndication_threshold, report):
                 to_embed.append(article)
-        _embed_into(writer, to_embed, settings, embedder, progress, report)
+        if to_embed:  # nothing new: the model need not even be loaded
+            _embed_into(writer, to_embed, settings, embedder, progress, report)
         if writer.changed:
             report.manifest = writer.commit()
         _count_index(writer, report)
@@ -138,7 +140,9 @@ def build_from_paths(
     fresh: bool = True,
 ) -> BuildReport:
     """Read files and folders, then rebuild (`fresh`) or update the index with them."""
-    read = load_paths(paths, columns=columns, progress=progress)
+    read = load_paths(
+        paths, columns=columns, progress=progress, limits=IngestLimits.from_settings(settings)
+    )
     if fresh and not read.articles:
         reasons = "; ".join(f"{r.path}: {r.reason}" for r in read.rejected[:5])
         raise ValueError("no articles to index" + (f" ({reasons})" if reasons else ""))

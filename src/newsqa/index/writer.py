@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sqlite3
@@ -27,6 +26,7 @@ from newsqa.index.store import (
     VECTORS,
     IndexUnavailable,
     Manifest,
+    sha256_of,
 )
 from newsqa.index.syndication import band_keys, shingles
 
@@ -254,7 +254,7 @@ class IndexWriter:
             articles=int(articles),
             chunks=int(chunks),
             built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-            checksums={name: _sha256(self.staging / name) for name in (DATABASE, VECTORS)},
+            checksums={name: sha256_of(self.staging / name) for name in (DATABASE, VECTORS)},
         )
         (self.staging / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2), "utf-8")
         fsync_tree(self.staging)
@@ -370,14 +370,6 @@ def write_index(
             rows = by_article.get(article.article_id, [])
             writer.add_chunks(article.title, [chunks[i] for i in rows], vectors[rows])
         return writer.commit()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 __all__ = ["IndexWriter", "Outlet", "write_index"]

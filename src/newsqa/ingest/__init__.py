@@ -12,12 +12,14 @@ from newsqa.ingest.errors import IngestError, IngestReport, Rejection
 from newsqa.ingest.feed import load_feed
 from newsqa.ingest.htmlpage import load_html
 from newsqa.ingest.jsonfile import load_json, load_jsonl
+from newsqa.ingest.limits import IngestLimits
 from newsqa.ingest.reading import decode_text, read_bytes
 from newsqa.ingest.text import load_text
 from newsqa.progress import Progress
 
 __all__ = [
     "IngestError",
+    "IngestLimits",
     "IngestReport",
     "Rejection",
     "detect_format",
@@ -45,20 +47,28 @@ def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
             yield path
 
 
-def load_file(path: Path, columns: Columns | None = None) -> tuple[list[Article], list[Rejection]]:
+def load_file(
+    path: Path, columns: Columns | None = None, limits: IngestLimits | None = None
+) -> tuple[list[Article], list[Rejection]]:
     """Articles and per-record rejections of one file; IngestError when the whole file fails."""
+    limits = limits or IngestLimits()
     if not path.exists():
         raise IngestError(path, "no such file or folder")
-    text = decode_text(path, read_bytes(path))
+    text = decode_text(path, read_bytes(path, limits.file_bytes))
     kind = detect_format(path, text)
     try:
-        return _read_format(kind, path, text, columns)
+        articles, rejected = _read_format(kind, path, text, columns)
     except ImportError as exc:  # an optional reader's package is missing or broken
         raise IngestError(
             path,
             f"the {kind} reader cannot run: {exc} (reinstall newsqa's locked dependencies, "
             "e.g. `make clean run`)",
         ) from exc
+    except RecursionError as exc:  # e.g. JSON nested thousands of levels deep
+        raise IngestError(path, f"nested too deeply to read as {kind.upper()}") from exc
+    limits.check_count(path, len(articles) + len(rejected))
+    articles, too_long = limits.within(articles, str(path))
+    return articles, rejected + too_long
 
 
 def _read_format(
@@ -78,14 +88,17 @@ def _read_format(
 
 
 def load_paths(
-    paths: Iterable[Path | str], columns: Columns | None = None, progress: Progress | None = None
+    paths: Iterable[Path | str],
+    columns: Columns | None = None,
+    progress: Progress | None = None,
+    limits: IngestLimits | None = None,
 ) -> IngestReport:
     """Read every path; bad files are recorded as rejections and the rest proceeds."""
     report = IngestReport()
     files = list(iter_files(paths))
     for path in (progress or Progress.silent()).track(files, "Reading files", unit="files"):
         try:
-            articles, rejected = load_file(path, columns)
+            articles, rejected = load_file(path, columns, limits)
         except IngestError as exc:
             report.rejected.append(Rejection(exc.path, exc.reason))
             continue

@@ -35,6 +35,16 @@ def load_csv(
     rejected: list[Rejection] = []
     try:
         for number, row in enumerate(reader, start=2):
+            if row.get(None):  # more cells than the header names: its columns are shifted
+                cells = len(header) + len(row[None])
+                rejected.append(
+                    Rejection(
+                        f"{path}:row {number}",
+                        f"row has {cells} cells, the header has {len(header)} (an unquoted "
+                        "delimiter in the text?)",
+                    )
+                )
+                continue
             record = {_key(k): v for k, v in row.items() if k is not None}
             try:
                 articles.append(record_to_article(record, f"{path}:row {number}", columns))

@@ -40,6 +40,11 @@ def record_to_article(
     values = {name: _first(record, keys_for(name, columns)) for name in ALIASES}
     if not values["body"]:
         raise ValueError("no body text (looked for " + ", ".join(keys_for("body", columns)) + ")")
+    if not isinstance(values["body"], str):
+        raise ValueError(f"the body is a {type(values['body']).__name__}, not text")
+    for name, value in values.items():  # a number as a title or outlet is read as text
+        if name != "published_at" and value is not None and not isinstance(value, str):
+            values[name] = str(value)
     return make_article(origin=origin, **values)
 
 

@@ -71,8 +71,13 @@ _ABBREVIATIONS = {
     "bn",
 }
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+)")
-_NEXT_START = re.compile(r"\s+[\"'“‘(\[]*[A-Z0-9]")
+# It starts only where a run of punctuation starts and never backtracks into the run, so a
+# long run ("......") is scanned once: linear, not quadratic, in its length.
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s)")
+_NEXT_START = re.compile(r"\s++[\"'“‘(\[]*+[A-Z0-9]")
+# Longest sentence kept whole; a longer run of text without sentence punctuation (a table,
+# a list, a wall of text) is cut into windows of at most this many characters at spaces.
+MAX_SENTENCE_CHARS = 2_000
 
 
 @dataclass(frozen=True)
@@ -84,19 +89,22 @@ class SentenceSpan:
     end: int
 
 
-def split_sentences(text: str) -> list[SentenceSpan]:
-    """Split on sentence punctuation and line breaks; never returns empty sentences."""
+def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[SentenceSpan]:
+    """Split on sentence punctuation and line breaks; never returns empty sentences.
+
+    A sentence longer than `max_chars` is cut into windows at spaces, so the time spent on
+    any text is linear in its length.
+    """
     spans: list[SentenceSpan] = []
     for para_start, para_end in _paragraphs(text):
         start = para_start
-        paragraph = text[para_start:para_end]
-        for match in _BOUNDARY.finditer(paragraph):
-            cut = para_start + match.end()
-            if not _is_boundary(text, para_start + match.start(), cut):
+        for match in _BOUNDARY.finditer(text, para_start, para_end):
+            cut = match.end()
+            if not _is_boundary(text, match.start(), cut):
                 continue
-            _add(spans, text, start, cut)
+            _add(spans, text, start, cut, max_chars)
             start = cut
-        _add(spans, text, start, para_end)
+        _add(spans, text, start, para_end, max_chars)
     return spans
 
 
@@ -119,10 +127,23 @@ def _is_boundary(text: str, punct_at: int, cut: int) -> bool:
     return True
 
 
-def _add(spans: list[SentenceSpan], text: str, start: int, end: int) -> None:
+def _add(spans: list[SentenceSpan], text: str, start: int, end: int, max_chars: int) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > max_chars:
+        cut = _window_end(text, start, start + max(1, max_chars))
+        _add(spans, text, start, cut, max_chars)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         spans.append(SentenceSpan(text[start:end], start, end))
+
+
+def _window_end(text: str, start: int, limit: int) -> int:
+    """Where a window from `start` ends: the last space in its second half, else `limit`."""
+    half = start + (limit - start) // 2
+    space = max(text.rfind(" ", half, limit), text.rfind("\t", half, limit))
+    return space if space > start else limit
