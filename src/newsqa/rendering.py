@@ -66,3 +66,35 @@ def sources_html(answer: Answer, context: dict[str, str]) -> str:
             f"<blockquote>{snippet}</blockquote></div>"
         )
     return "\n".join(parts)
+
+
+_MARKDOWN_LINKS = re.compile(r"([\\`*_\[\]<>])")
+
+
+def copy_markdown(answer: Answer) -> str:
+    """The answer as Markdown to paste elsewhere: sentences with [n], then the numbered sources.
+
+    Only the characters that would make links, markup or emphasis are escaped, so the text
+    reads as written.
+    """
+
+    def md(text: str) -> str:
+        return _MARKDOWN_LINKS.sub(r"\\\1", text)
+
+    if answer.abstained:
+        return md(answer.text)
+    paragraphs = [" ".join(f"{md(c.sentence)} [{c.n}]" for c in answer.lead_citations)]
+    if answer.supporting_citations:
+        paragraphs.append(
+            " ".join(f"{md(c.sentence)} [{c.n}]" for c in answer.supporting_citations)
+        )
+    first = {c.n: c for c in reversed(answer.citations)}
+    sources = []
+    for n in sorted(first):
+        c = first[n]
+        title = md(c.title)
+        if c.url and c.url.lower().startswith(("http://", "https://")):
+            title = f"[{title}](<{c.url.replace('>', '%3E').replace(' ', '%20')}>)"
+        outlets = ", ".join(c.outlets) if c.outlets else (c.source or "unknown outlet")
+        sources.append(f"{n}. {title} — {md(outlets)}, {(c.published_at or 'undated')[:10]}")
+    return "\n\n".join([*paragraphs, "Sources:\n\n" + "\n".join(sources)])
