@@ -67,3 +67,93 @@ def test_cited_answer_with_source_cards(open_page: Any, screenshots: Path | None
 
     if screenshots:
         page.screenshot(path=str(screenshots / "page-desktop.png"))
+
+
+def test_outlet_filter_limits_the_next_question(open_page: Any) -> None:
+    page = open_page(1400)
+    page.locator("#newsqa-outlets input").click()
+    page.get_by_role("option", name="Harbor Times").click()
+    page.keyboard.press("Escape")
+    answer = ask(page, BRIDGE_QUESTION)
+    shown = page.locator("#newsqa-conversation .newsqa-question").last.inner_text()
+    assert "only Harbor Times" in shown
+    cards = page.locator("#newsqa-sources .newsqa-turn-sources:not([hidden]) .newsqa-card")
+    assert cards.count() >= 1
+    outlets = [m.inner_text() for m in cards.locator(".newsqa-meta").all()]
+    assert all("Harbor Times" in o and "Valley Courier" not in o for o in outlets), outlets
+    assert "fifty years" not in answer.inner_text()  # the other outlet's sentence is gone
+
+
+def test_date_filter_in_another_style_and_a_bad_date(open_page: Any) -> None:
+    page = open_page(1400)
+    page.locator("#newsqa-since textarea").fill("5 March 2024")
+    answer = ask(page, BRIDGE_QUESTION)
+    assert "fifty years" in answer.inner_text() and "reopened on Monday" not in answer.inner_text()
+    page.locator("#newsqa-since textarea").fill("the day after never")
+    reply = ask(page, BRIDGE_QUESTION)
+    assert "cannot read the date" in reply.inner_text()
+
+
+def test_unrelated_question_is_an_abstention(open_page: Any) -> None:
+    page = open_page(1400)
+    answer = ask(page, "How do I bake sourdough bread?")
+    assert "newsqa-abstained" in (answer.get_attribute("class") or "")
+    text = answer.inner_text()
+    assert "The articles don't say." in text and "sourdough" in text
+    assert "closest articles" in text.lower()
+    assert answer.locator("a.newsqa-cite").count() == 0
+    panel = page.locator("#newsqa-sources .newsqa-turn-sources:not([hidden])")
+    assert "No sources cited" in panel.inner_text()
+    assert panel.locator(".newsqa-card").count() == 0
+
+
+def test_hostile_article_text_stays_text(open_page: Any, requests: Any) -> None:
+    page = open_page(1400)
+    answer = ask(page, "What will the ferry terminal expansion add?")
+    answer.locator("a.newsqa-cite").first.click()
+    page.locator("#newsqa-add").click()  # a moment of page life for any handler to fire
+    assert page.evaluate("window.__pwned") is None and not requests.dialogs
+    for area in ("#newsqa-conversation", "#newsqa-sources", "#newsqa-examples", "#newsqa-status"):
+        assert page.locator(f"{area} script, {area} img, {area} i").count() == 0, area
+    assert page.locator("a[href^='javascript' i]").count() == 0
+    assert "two new berths" in answer.inner_text()
+    assert "<script>" in answer.inner_text()  # shown as the characters it is
+    card = page.locator("#newsqa-sources .newsqa-card.newsqa-highlight")
+    assert "<script>" in card.inner_text() and "<i>Pirate</i> Post" in card.inner_text()
+    assert card.locator("a").count() == 0  # its javascript: URL gives no link at all
+
+
+def test_upload_then_ask_without_restart(
+    open_page: Any, page_server: Any, tmp_path: Path
+) -> None:
+    page = open_page(1400)
+    before = ask(page, "What did the zoo name the twin panda cubs?")
+    assert "Mei and Lan" not in before.inner_text()
+    page.locator("#newsqa-add").click()
+    upload = write_jsonl(tmp_path / "../new articles.jsonl", UPLOADED)
+    page.locator("#newsqa-files input[type=file]").set_input_files(str(upload))
+    page.locator("#newsqa-files").get_by_text("new_articles.jsonl", exact=False).or_(
+        page.locator("#newsqa-files").get_by_text("new articles.jsonl", exact=False)
+    ).first.wait_for(timeout=TIMEOUT_MS)
+    page.locator("#newsqa-add-button").click()
+    summary = page.locator("#newsqa-upload-summary tr[data-count='added']")
+    summary.wait_for(timeout=TIMEOUT_MS)
+    assert summary.inner_text().split()[-1] == "2"
+    assert "6" in page.locator("#newsqa-status [data-stat='articles']").inner_text()
+    saved = list((page_server.index_dir / "uploads").rglob("*.jsonl"))
+    assert [p.name for p in saved] == ["new_articles.jsonl"]
+    answer = ask(page, "What did the zoo name the twin panda cubs?")
+    assert "Mei and Lan" in answer.inner_text()
+    card = page.locator("#newsqa-sources .newsqa-turn-sources:not([hidden]) .newsqa-card").first
+    assert "City zoo names its twin panda cubs" in card.inner_text()
+
+
+def test_narrow_screen_stacks_the_columns(open_page: Any, screenshots: Path | None) -> None:
+    page = open_page(400)
+    ask(page, BRIDGE_QUESTION)
+    chat = page.locator("#newsqa-conversation").bounding_box()
+    sources = page.locator("#newsqa-sources").bounding_box()
+    assert chat and sources and sources["y"] >= chat["y"] + chat["height"]
+    assert sources["width"] <= 400 and chat["width"] <= 400
+    if screenshots:
+        page.screenshot(path=str(screenshots / "page-narrow.png"), full_page=True)
