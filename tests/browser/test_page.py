@@ -60,13 +60,15 @@ def test_cited_answer_with_source_cards(open_page: Any, screenshots: Path | None
     more.locator("summary").click()
     assert more.locator("p").is_visible() and more.locator("a.newsqa-cite").count() >= 1
 
+    if screenshots:
+        page.screenshot(path=str(screenshots / "page-desktop.png"))
     answer.locator("button.newsqa-copy").click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "reopened on Monday" in copied and "Sources:" in copied
-    assert "[Riverside bridge reopens after repairs](<https://harbor.example/riverside-bridge>)" in copied
-
-    if screenshots:
-        page.screenshot(path=str(screenshots / "page-desktop.png"))
+    assert (
+        "[Riverside bridge reopens after repairs](<https://harbor.example/riverside-bridge>)"
+        in copied
+    )
 
 
 def test_outlet_filter_limits_the_next_question(open_page: Any) -> None:
@@ -123,9 +125,7 @@ def test_hostile_article_text_stays_text(open_page: Any, requests: Any) -> None:
     assert card.locator("a").count() == 0  # its javascript: URL gives no link at all
 
 
-def test_upload_then_ask_without_restart(
-    open_page: Any, page_server: Any, tmp_path: Path
-) -> None:
+def test_upload_then_ask_without_restart(open_page: Any, page_server: Any, tmp_path: Path) -> None:
     page = open_page(1400)
     before = ask(page, "What did the zoo name the twin panda cubs?")
     assert "Mei and Lan" not in before.inner_text()

@@ -61,10 +61,14 @@ class PageProgress(Progress):
         self.report(1.0 if total else None, f"{label}: done")
 
 
+def _base(name: str) -> str:
+    """The last part of a name given with any folder separators."""
+    return re.split(r"[\\/]", name)[-1]
+
+
 def safe_name(name: str) -> str:
     """A file name with no folder part, no leading dot and only plain characters."""
-    base = re.split(r"[\\/]", name)[-1]
-    clean = _UNSAFE.sub("_", base).lstrip("._")[-120:]
+    clean = _UNSAFE.sub("_", _base(name)).lstrip("._")[-120:]
     return clean or "upload"
 
 
@@ -78,7 +82,7 @@ def add_uploads(
     """Save `files` (their display `names`, by default their own) under the index's uploads
     folder and add them; files over the limits are refused with the reason."""
     result = UploadResult()
-    names = list(names) if names is not None else [Path(f).name for f in files]
+    names = [_base(n) for n in names] if names is not None else [Path(f).name for f in files]
     keep: list[tuple[Path, str]] = []
     total = 0
     for i, (path, name) in enumerate(zip(map(Path, files), names, strict=True)):
