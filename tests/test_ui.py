@@ -207,7 +207,7 @@ def test_serve_binds_localhost_by_default_and_takes_host_and_port(
     from newsqa.cli import app
 
     calls: list[tuple[str, int]] = []
-    monkeypatch.setattr(newsqa.ui, "launch", lambda s, host, port: calls.append((host, port)))
+    monkeypatch.setattr(newsqa.ui, "launch", lambda s, host, port, qa: calls.append((host, port)))
     runner = CliRunner()
     assert runner.invoke(app, ["serve", "--index", str(tmp_path)]).exit_code == 0
     assert runner.invoke(app, ["serve", "--host", "0.0.0.0", "--port", "9001"]).exit_code == 0

@@ -12,8 +12,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from fixture_articles import ARTICLES, write_jsonl
 
+from browser.fixture_articles import ARTICLES, write_jsonl
 from newsqa.api import NewsQA
 from newsqa.config import Settings
 from newsqa.index.embedding import Embedder

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixture_articles import UPLOADED, write_jsonl
+
+from browser.fixture_articles import UPLOADED, write_jsonl
 
 pytestmark = pytest.mark.browser
 

@@ -157,6 +157,9 @@ def launch_options() -> dict[str, Any]:
     }
 
 
-def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
+def launch(
+    settings: Settings, host: str = "127.0.0.1", port: int = 7860, qa: NewsQA | None = None
+) -> None:
+    """Serve the page (building the sample index first when there is none)."""
     ensure_index(settings)
-    create_app(settings).launch(server_name=host, server_port=port, **launch_options())
+    create_app(settings, qa).launch(server_name=host, server_port=port, **launch_options())
