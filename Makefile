@@ -8,7 +8,7 @@ LOCK := requirements.lock
 PIP_TOOLS := pip-tools==7.6.2
 LOCK_VENV := .venv-lock
 
-.PHONY: run test lint format lock clean
+.PHONY: run test lint format lock clean browser screenshots
 
 $(STAMP): $(LOCK) pyproject.toml
 	rm -rf $(VENV)
@@ -21,8 +21,24 @@ $(STAMP): $(LOCK) pyproject.toml
 run: $(STAMP)
 	$(BIN)/newsqa serve
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# The browser tests drive Debian's chromium through Playwright (no browser download).
+# Installed quietly with apt when missing; without apt or root the browser tests are skipped
+# (CI sets REQUIRE_BROWSER_TESTS=1, which turns that skip into a failure).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
+browser:
+	@[ -x $(CHROMIUM) ] || { command -v apt-get >/dev/null \
+		&& echo "installing chromium with apt (for the browser tests)…" \
+		&& $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
+		&& $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; } \
+		|| echo "chromium not installed: the browser tests will be skipped"
+
+# Retake the README's screenshots of the chat page (desktop and narrow) into docs/.
+screenshots: $(STAMP) browser
+	$(BIN)/python -m pytest -q tests/browser --screenshots docs/screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

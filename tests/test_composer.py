@@ -202,13 +202,15 @@ def test_answer_to_dict_keeps_its_keys(qa: NewsQA, tmp_path: Path) -> None:
 
 
 def test_chat_follow_up_uses_the_previous_answer(qa: NewsQA) -> None:
-    from newsqa.ui import make_responder
+    from newsqa.ui.conversation import Conversation, render
 
-    respond = make_responder(qa)
-    _, chat, _ = respond("Who is the mayor of Port Elwyn?", [])
-    _, chat, sources = respond("What did she say?", chat)
-    assert "Harbour" in sources or "Ortiz" in chat[-1]["content"]
-    assert "grandfather" not in chat[-1]["content"]
+    conversation = Conversation(qa)
+    turns = conversation.ask("Who is the mayor of Port Elwyn?", [])
+    turns = conversation.ask("What did she say?", turns)
+    chat, _ = render(turns)
+    reply = chat.rpartition("newsqa-answer")[2]
+    assert "Harbour" in turns[-1].sources_html or "Ortiz" in reply
+    assert "grandfather" not in reply
 
 
 def test_story_carried_by_several_outlets_lists_them_all(qa: NewsQA) -> None:

@@ -144,24 +144,24 @@ class NewsQA:
     def add(
         self,
         items: Iterable[Path | str | Article],
-        progress: bool = False,
+        progress: bool | Progress = False,
         columns: Columns | None = None,
     ) -> BuildReport:
         """Add new articles (files, folders or Article objects) and replace changed ones.
 
         Unchanged articles are skipped without embedding; copies of an indexed story from
-        other outlets are recorded on that story.
+        other outlets are recorded on that story. `progress` is True for terminal bars, or
+        a `Progress` of the caller's own (the chat page's progress bar).
         """
         items = list(items)
         articles = [item for item in items if isinstance(item, Article)]
         paths = [item for item in items if not isinstance(item, Article)]
         embedder = self._embedder_for(self._index_model())
+        bars = progress if isinstance(progress, Progress) else Progress(progress)
         limits = IngestLimits.from_settings(self.settings)
-        read = load_paths(paths, columns=columns, progress=Progress(progress), limits=limits)
+        read = load_paths(paths, columns=columns, progress=bars, limits=limits)
         articles, too_long = limits.within(articles, "article given to add()")
-        report = update_index(
-            [*articles, *read.articles], self.settings, embedder, Progress(progress)
-        )
+        report = update_index([*articles, *read.articles], self.settings, embedder, bars)
         report.rejected = [*too_long, *read.rejected]
         return report
 

@@ -1,4 +1,4 @@
-"""The `newsqa` command: build, add, remove, ask, stats, eval and serve over an index folder."""
+"""The `newsqa` command: build, add, remove, ask, stats, eval, serve and watch over an index folder."""
 
 from __future__ import annotations
 
@@ -342,16 +342,60 @@ def bench(
     console.print(f"written to {output}")
 
 
+WatchOption = Annotated[
+    Optional[list[Path]],  # noqa: UP045
+    typer.Option("--watch", help="Also add new or changed files from this folder (repeatable)"),
+]
+
+
 @app.command()
 def serve(
     index: IndexOption = None,
     host: Annotated[str, typer.Option(help="Address to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 7860,
+    watch: WatchOption = None,
 ) -> None:
     """Start the chat page (builds the sample index first if there is none)."""
-    from newsqa.ui import launch
+    from newsqa.ui import ensure_index, launch
 
-    launch(_settings(index), host=host, port=port)
+    settings = _settings(index)
+    qa = None
+    if watch:
+        from newsqa.watching import watch_in_background
+
+        ensure_index(settings)
+        qa = NewsQA.open(settings.index_dir)
+        watch_in_background(qa, watch, lambda report: _summary(report, settings))
+    launch(settings, host=host, port=port, qa=qa)
+
+
+@app.command("watch")
+def watch_folders(
+    folders: Annotated[list[Path], typer.Argument(help="Drop folders to watch (recursively)")],
+    index: IndexOption = None,
+    interval: Annotated[float, typer.Option(help="Seconds between looks")] = 2.0,
+    settle: Annotated[
+        float, typer.Option(help="Seconds a file must stay unchanged before it is read")
+    ] = 2.0,
+) -> None:
+    """Add new or changed article files from FOLDERS as they appear, until interrupted.
+
+    A file still being written (its size or time still changing) is read once it is complete.
+    """
+    import threading
+
+    from newsqa.watching import FolderWatch
+
+    settings = _settings(index)
+    missing = [str(f) for f in folders if not f.is_dir()]
+    if missing:
+        _fail(f"not a folder: {', '.join(missing)}")
+    console.print(f"watching {', '.join(map(str, folders))} (Ctrl-C to stop)")
+    watcher = FolderWatch(NewsQA(settings), folders, settle=settle)
+    try:
+        watcher.run(threading.Event(), interval, lambda report: _summary(report, settings))
+    except KeyboardInterrupt:
+        console.print("stopped")
 
 
 if __name__ == "__main__":

@@ -60,19 +60,33 @@ def retired_indexes(index_dir: Path) -> list[Path]:
 
 
 def new_staging(index_dir: Path, copy_current: bool) -> Path:
-    """A sibling temp folder holding the user's extra files, plus the current index if asked."""
+    """A sibling temp folder holding the user's extra files and folders (such as the chat
+    page's uploads, hard-linked, not copied), plus the current index if asked."""
     staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building-", dir=index_dir.parent))
     if index_dir.is_dir():
         for item in index_dir.iterdir():
-            if not item.is_file() or item.name.startswith("."):
+            if item.name.startswith(".") or item.is_symlink():
                 continue
-            if copy_current or item.name not in INDEX_FILES:
+            if item.is_dir():
+                shutil.copytree(item, staging / item.name, copy_function=_link_or_copy)
+            elif copy_current or item.name not in INDEX_FILES:
                 shutil.copy2(item, staging / item.name)
     return staging
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link where the file system allows one (same folder tree), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def fsync_tree(folder: Path) -> None:
     for item in folder.iterdir():
+        if item.is_dir():
+            fsync_tree(item)
+            continue
         with item.open("rb") as handle:
             os.fsync(handle.fileno())
     _fsync_dir(folder)

@@ -233,6 +233,15 @@ class IndexStore:
                     names.setdefault(name, None)
         return list(names)
 
+    def recent_titles(self, n: int) -> list[str]:
+        """Titles of the `n` most recently published articles, newest first."""
+        rows = self.db.execute(
+            "SELECT title FROM articles WHERE title != '' "
+            "ORDER BY published_at IS NULL, published_at DESC, rowid DESC LIMIT ?",
+            (n,),
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def date_range(self) -> tuple[str | None, str | None]:
         row = self.db.execute(
             "SELECT MIN(published_at), MAX(published_at) FROM articles"

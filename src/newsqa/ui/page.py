@@ -1,0 +1,165 @@
+"""The page itself: layout, events and launch (local assets, system fonts, no analytics)."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from typing import Any
+
+from newsqa.api import NewsQA, build_sample_index
+from newsqa.config import Settings
+from newsqa.index.store import MANIFEST
+from newsqa.ui.bubbles import EMPTY as EMPTY_CONVERSATION
+from newsqa.ui.conversation import Conversation, render
+from newsqa.ui.source_cards import EMPTY as EMPTY_SOURCES
+from newsqa.ui.status import example_questions, status_html
+from newsqa.ui.turns import Turn
+from newsqa.ui.uploads import ACCEPTED, MAX_FILE_BYTES, Limits, add_uploads, summary_html
+
+SYSTEM_FONTS = [
+    "system-ui",
+    "-apple-system",
+    "Segoe UI",
+    "Roboto",
+    "Helvetica",
+    "Arial",
+    "sans-serif",
+]
+MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
+FOCUS_QUESTION = "() => { document.querySelector('#newsqa-question textarea')?.focus(); }"
+DATE_HINT = "e.g. 2024-03-01 or 1 Mar 2024"
+
+
+def ensure_index(settings: Settings) -> None:
+    """Build the built-in sample index when the index folder holds none."""
+    if not (settings.index_dir / MANIFEST).exists():
+        print(f"No index in {settings.index_dir}: building the built-in sample article…")
+        build_sample_index(settings, progress=True)
+
+
+def asset(name: str) -> str:
+    return resources.files("newsqa.ui").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | None = None) -> Any:
+    """The chat page over `settings.index_dir` (or the given `qa`); launch with `launch_options`."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    import gradio as gr
+
+    qa = qa or NewsQA.open(settings.index_dir)
+    limits = limits or Limits()
+    conversation = Conversation(qa)
+
+    def outlet_choices() -> list[str]:
+        return sorted(qa.store.outlet_names(), key=str.casefold)
+
+    def ask(
+        question: str, turns: list[Turn], outlets: list[str], since: str, until: str
+    ) -> tuple[Any, ...]:
+        turns = conversation.ask(question, turns, outlets, since, until)
+        chat, sources = render(turns)
+        return "", turns, chat, sources, status_html(qa)
+
+    def clear() -> tuple[Any, ...]:
+        return "", [], EMPTY_CONVERSATION, EMPTY_SOURCES
+
+    def index_view() -> tuple[Any, ...]:
+        return (
+            status_html(qa),
+            gr.Dropdown(choices=outlet_choices()),
+            gr.Dataset(samples=[[q] for q in example_questions(qa)]),
+        )
+
+    def upload(
+        files: list[str] | None,
+        progress: Any = gr.Progress(),  # noqa: B008 - how Gradio passes its progress bar
+    ) -> tuple[Any, ...]:
+        if not files:
+            return ("<p>Choose one or more files first.</p>", *index_view(), None)
+        result = add_uploads(qa, files, limits, report=lambda f, d: progress(f, desc=d))
+        return (summary_html(result), *index_view(), None)
+
+    with gr.Blocks(title="newsqa", analytics_enabled=False) as demo:
+        gr.Markdown(
+            "# newsqa\nAnswers are sentences quoted from your articles, each linked to its source."
+        )
+        status = gr.HTML(status_html(qa), elem_id="newsqa-status", js_on_load=None)
+        turns = gr.State([])
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=320):
+                chat = gr.HTML(EMPTY_CONVERSATION, elem_id="newsqa-conversation", js_on_load=None)
+                question = gr.Textbox(
+                    label="Question",
+                    placeholder="Ask about the articles… (Enter asks)",
+                    autofocus=True,
+                    elem_id="newsqa-question",
+                )
+                with gr.Row():
+                    send = gr.Button("Ask", variant="primary", elem_id="newsqa-ask")
+                    new = gr.Button("New conversation", elem_id="newsqa-clear")
+                with gr.Accordion("Filters for the next question", open=True), gr.Row():
+                    outlets = gr.Dropdown(
+                        choices=outlet_choices(),
+                        value=[],
+                        multiselect=True,
+                        label="Outlets (none chosen: all)",
+                        elem_id="newsqa-outlets",
+                    )
+                    since = gr.Textbox(label="From", placeholder=DATE_HINT, elem_id="newsqa-since")
+                    until = gr.Textbox(label="Until", placeholder=DATE_HINT, elem_id="newsqa-until")
+                examples = gr.Dataset(
+                    components=[question],
+                    samples=[[q] for q in example_questions(qa)],
+                    label="Examples from the newest articles",
+                    elem_id="newsqa-examples",
+                )
+                with gr.Accordion("Add articles", open=False, elem_id="newsqa-add"):
+                    files = gr.File(
+                        file_count="multiple",
+                        file_types=ACCEPTED,
+                        label=(
+                            f"txt, json, jsonl, csv, tsv, html, rss/atom (also .gz); up to "
+                            f"{limits.files} files, {limits.file_bytes // (1024 * 1024)} MB each"
+                        ),
+                        elem_id="newsqa-files",
+                    )
+                    add = gr.Button("Add to the index", elem_id="newsqa-add-button")
+                    added = gr.HTML("", elem_id="newsqa-upload-summary", js_on_load=None)
+            with gr.Column(scale=2, min_width=320):
+                gr.Markdown("### Sources")
+                sources = gr.HTML(EMPTY_SOURCES, elem_id="newsqa-sources", js_on_load=None)
+
+        asked = [question, turns, chat, sources, status]
+        inputs = [question, turns, outlets, since, until]
+        question.submit(ask, inputs, asked).then(None, js=FOCUS_QUESTION)
+        send.click(ask, inputs, asked).then(None, js=FOCUS_QUESTION)
+        new.click(clear, None, [question, turns, chat, sources]).then(None, js=FOCUS_QUESTION)
+        examples.click(lambda sample: sample[0], examples, question)
+        add.click(upload, files, [added, status, outlets, examples, files])
+        demo.load(index_view, None, [status, outlets, examples])
+    return demo
+
+
+def launch_options() -> dict[str, Any]:
+    """Everything the page needs is served by itself: system fonts, its own script and style."""
+    import gradio as gr
+
+    theme = gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS)
+    return {
+        "theme": theme,
+        "css": asset("page.css"),
+        "js": asset("page.js"),
+        "footer_links": [],
+        "share": False,
+        "ssr_mode": False,
+        "max_file_size": MAX_FILE_BYTES,
+        "show_error": True,
+    }
+
+
+def launch(
+    settings: Settings, host: str = "127.0.0.1", port: int = 7860, qa: NewsQA | None = None
+) -> None:
+    """Serve the page (building the sample index first when there is none)."""
+    ensure_index(settings)
+    create_app(settings, qa).launch(server_name=host, server_port=port, **launch_options())

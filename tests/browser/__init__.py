@@ -1,0 +1,1 @@
+"""Browser tests of the chat page (Playwright driving Debian's chromium)."""

@@ -1,0 +1,138 @@
+"""Browser test harness: a small fixture index, the chat page on a free local port (in a
+thread), and Debian's chromium driven by Playwright with every request recorded."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from browser.fixture_articles import ARTICLES, write_jsonl
+from newsqa.api import NewsQA
+from newsqa.config import Settings
+from newsqa.index.embedding import Embedder
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A variable outside NEWSQA_* (the suite clears those): CI sets it so a missing browser fails.
+REQUIRE = "REQUIRE_BROWSER_TESTS"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class PageServer:
+    url: str
+    index_dir: Path
+    qa: NewsQA
+
+
+@dataclass
+class Requests:
+    """Every URL the browser asked for, and the dialogs scripts tried to open."""
+
+    urls: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def foreign(self, server_url: str) -> list[str]:
+        """Requests to any host other than the page's own server."""
+        own = urlsplit(server_url).netloc
+        return [
+            u
+            for u in self.urls
+            if urlsplit(u).scheme not in ("data", "blob", "about") and urlsplit(u).netloc != own
+        ]
+
+
+@pytest.fixture(scope="session")
+def page_server(
+    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
+) -> Iterator[PageServer]:
+    from newsqa.ui import create_app
+    from newsqa.ui.page import launch_options
+
+    root = tmp_path_factory.mktemp("page")
+    settings = Settings(index_dir=root / "index")
+    qa = NewsQA(settings, embedder)
+    qa.rebuild([write_jsonl(root / "articles.jsonl", ARTICLES)])
+    port = free_port()
+    demo = create_app(settings, qa=qa)
+    demo.launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        quiet=True,
+        **launch_options(),
+    )
+    try:
+        yield PageServer(f"http://127.0.0.1:{port}", settings.index_dir, qa)
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} not installed (`make test` installs it with apt)"
+        if os.environ.get(REQUIRE):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def requests() -> Requests:
+    return Requests()
+
+
+@pytest.fixture
+def open_page(browser: Any, page_server: PageServer, requests: Requests) -> Iterator[Any]:
+    """Open the page at a given width; every request and dialog is recorded."""
+    contexts: list[Any] = []
+
+    def opener(width: int = 1400, height: int = 900) -> Any:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=page_server.url)
+        context.on("request", lambda request: requests.urls.append(request.url))
+        contexts.append(context)
+        page = context.new_page()
+        page.add_init_script(
+            "window.__pwned = null; window.alert = (m) => { window.__pwned = 'alert ' + m; };"
+        )
+        page.on(
+            "dialog", lambda dialog: (requests.dialogs.append(dialog.message), dialog.dismiss())
+        )
+        page.goto(page_server.url)
+        page.wait_for_selector("#newsqa-question textarea")
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+    foreign = requests.foreign(page_server.url)
+    assert not foreign, f"requests to other hosts: {foreign}"
+    assert requests.urls, "no request was recorded at all"
