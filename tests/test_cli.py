@@ -53,7 +53,15 @@ def test_build_ask_json_and_stats(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert set(answer) == {"question", "text", "citations", "passages", "abstained", "lead"}
+    assert set(answer) == {
+        "question",
+        "text",
+        "citations",
+        "passages",
+        "abstained",
+        "lead",
+        "confidence",
+    }
     assert not answer["abstained"]
     cited = answer["citations"][0]
     assert cited["source"] == "Coastal Herald"

@@ -197,7 +197,9 @@ def test_answer_to_dict_keeps_its_keys(qa: NewsQA, tmp_path: Path) -> None:
         "passages",
         "abstained",
         "lead",
+        "confidence",
     }
+    assert 0.0 <= answer.confidence <= 1.0
     assert "$40 million" in answer.text
 
 

@@ -76,6 +76,46 @@ def test_eval_command_prints_json_metrics(tmp_path: Path, sample_index: Path) ->
     assert set(report["by_type"]) == {"inference_query", "null_query"}
 
 
+def test_eval_measures_abstention_without_evidence_and_off_archive(
+    tmp_path: Path, sample_index: Path
+) -> None:
+    runner = CliRunner()
+    queries = tmp_path / "queries.json"
+    queries.write_text(
+        json.dumps(
+            [
+                {
+                    "query": "Who attended the Victory Day parade in Moscow?",
+                    "answer": "Xi Jinping",
+                    "question_type": "inference_query",
+                    "evidence_list": [
+                        {"title": "Realpolitik 2.0: Uniting for a Post-Western World", "fact": "x"}
+                    ],
+                }
+            ]
+        )
+    )
+    args = ["eval", str(queries), "--index", str(sample_index), "--json"]
+    answered = json.loads(runner.invoke(app, args).stdout)["overall"]
+    assert answered["false_abstain"] == 0.0 and answered["answer_hit_lead"] == 1.0
+    assert answered["gold_cited@3"] == 1.0 and answered["lead_sentences_mean"] >= 1
+    # the only article that answers it left out: the answer must abstain
+    result = runner.invoke(app, [*args, "--without-evidence"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["overall"]["unsupported_abstain"] == 1.0
+
+    off = tmp_path / "offarchive.jsonl"
+    off.write_text(
+        json.dumps({"question": "Which team won the 2022 World Cup final?", "expect": "abstain"})
+        + "\n"
+    )
+    result = runner.invoke(app, ["eval", str(off), "--index", str(sample_index), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["overall"]["offarchive_abstain"] == 1.0
+    assert set(report["by_type"]) == {"offarchive_query"}
+
+
 def test_bench_writes_a_markdown_table(tmp_path: Path, sample_index: Path) -> None:
     runner = CliRunner()
     index = sample_index  # read-only use of the session's built sample

@@ -69,6 +69,12 @@ def test_lead_first_and_supporting_quotes_folded() -> None:
     assert "href='#newsqa-src-0-1'" in head  # every [n] links to its card
 
 
+def test_answer_shows_its_confidence() -> None:
+    answer = _answer()
+    sure = Answer(answer.question, answer.text, answer.citations, confidence=0.874)
+    assert "Confidence 87%" in conversation_html([Turn(0, "q", Filters(), sure)])
+
+
 def test_cited_sentence_is_marked_inside_its_own_paragraph() -> None:
     [paragraph] = cited_paragraphs(BODY, [_citation()])
     assert paragraph.startswith("Before. <mark") and paragraph.endswith(" After.")

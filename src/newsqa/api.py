@@ -112,11 +112,16 @@ class NewsQA:
         sources: Iterable[str] | None = None,
         since: str | None = None,
         until: str | None = None,
+        exclude: Iterable[str] | None = None,
     ) -> Answer:
-        """Answer `question`; `sources`, `since` and `until` limit the articles searched."""
+        """Answer `question`; `sources`, `since` and `until` limit the articles searched, and
+        the articles named in `exclude` (ids, URLs or titles) are left out."""
         question = question_text(question, self.settings.max_question_chars)
         scope = make_scope(sources, since, until)
         reader = self.reader()  # one index generation for retrieval and composition
+        if exclude:
+            excluded = frozenset(reader.store.article_ids_of(list(exclude)))
+            scope = dataclasses.replace(scope, excluded=excluded)
         follow = resolve_followup(question, history)
         analysed = reader.analyser.analyse(follow.query)
         passages = reader.retriever.search(analysed, k or self.settings.top_k, scope)
@@ -125,9 +130,11 @@ class NewsQA:
         passages = with_focus(passages, follow)
         composer = Composer(
             self.settings.answer_sentences,
-            self.settings.abstain_threshold,
+            min_confidence=self.settings.min_confidence,
             library=reader.store,
             count_matches=reader.count_matches,
+            chunks=reader.chunks,
+            similarity=reader.similarity,
             focus=follow.focus,
         )
         return dataclasses.replace(composer.compose(analysed, passages), question=question)
@@ -212,12 +219,23 @@ class _IndexReader:
 
     def __init__(self, store: IndexStore, embedder: Embedder, settings: Settings) -> None:
         self.store = store
-        self.retriever = Retriever(store, embedder, settings)
+        # the question's vector serves retrieval and, later, the answer check: encode it once
+        self.encode_query = functools.lru_cache(maxsize=64)(embedder.encode_query)
+        self.embedder = embedder
+        self.retriever = Retriever(store, embedder, settings, self.encode_query)
         self.analyser = QuestionAnalyser(store.outlet_names())
+        self.chunks = store.chunk_count()
         # questions repeat their words: remember how many chunks match each
         self.count_matches: Callable[[str], int] = functools.lru_cache(maxsize=20_000)(
             store.match_count
         )
+
+    def similarity(self, question: str, sentences: Sequence[str]) -> list[float]:
+        """Cosine of the question to each sentence (the question's vector is cached)."""
+        if not sentences:
+            return []
+        vectors = self.embedder.encode(list(sentences))
+        return [float(x) for x in vectors @ self.encode_query(question)]
 
 
 def question_text(question: str | None, max_chars: int) -> str:
@@ -275,6 +293,7 @@ class AskOptions(TypedDict, total=False):
     sources: Iterable[str] | None
     since: str | None
     until: str | None
+    exclude: Iterable[str] | None
 
 
 def ask(question: str, index_dir: Path | str = "index", **options: Unpack[AskOptions]) -> Answer:

@@ -268,8 +268,19 @@ def evaluate_queries(
     limit: Annotated[Optional[int], typer.Option(help="Only the first N queries")] = None,  # noqa: UP045
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON")] = False,
     reranker: RerankerOption = None,
+    without_evidence: Annotated[
+        bool,
+        typer.Option(
+            "--without-evidence",
+            help="Ask each answerable query with its gold articles left out; "
+            "measures unsupported_abstain",
+        ),
+    ] = False,
 ) -> None:
-    """Measure retrieval, answers and latency on benchmark queries against the current index."""
+    """Measure retrieval, answers and latency on benchmark queries against the current index.
+
+    QUERIES: a MultiHop-RAG style JSON list, or JSON Lines of questions marked
+    `"expect": "abstain"` (measures offarchive_abstain)."""
     from newsqa.bench.evaluation import evaluate, load_queries
     from newsqa.progress import Progress
 
@@ -285,7 +296,10 @@ def evaluate_queries(
         _fail(str(exc))
         return
     report = evaluate(
-        items, qa.ask, lambda qs: Progress(True).track(qs, "Evaluating", unit="queries")
+        items,
+        qa.ask,
+        lambda qs: Progress(True).track(qs, "Evaluating", unit="queries"),
+        without_evidence=without_evidence,
     )
     if as_json:
         out.print_json(json.dumps(report))

@@ -31,7 +31,7 @@ class Settings:
     article_decay: float = 0.7
     diversify_after: int = 4
     answer_sentences: int = 12
-    abstain_threshold: float = 0.40
+    min_confidence: float = 0.0  # answers less sure than this abstain (0: the calibrated bar)
     reranker: str | None = None  # a sentence-transformers CrossEncoder name or path; off by default
     torch_threads: int = 0  # 0: torch chooses (all cores)
     syndication_threshold: float = 0.85  # word 5-gram Jaccard at which two texts are one story

@@ -53,6 +53,7 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     abstained: bool = False
     lead: int = 0  # the first `lead` citations answer the question; the rest support them
+    confidence: float = 0.0  # calibrated probability (0-1) that the cited lead answers it
 
     @property
     def lead_citations(self) -> list[Citation]:
@@ -70,6 +71,7 @@ class Answer:
             "passages": [asdict(p) for p in self.passages],
             "abstained": self.abstained,
             "lead": self.lead,
+            "confidence": self.confidence,
         }
 
     def sources_text(self) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from newsqa.answering.answerability import Answerability
+from newsqa.question import Question
 from newsqa.records import ABSTAIN_TEXT, Answer, Passage
 
 CLOSEST = 3
@@ -38,10 +40,16 @@ def evidence_gaps(
     names: Sequence[str],
     count: Callable[[str], int] | None,
     words: Sequence[str] = (),
+    attributed: Sequence[str] = (),
 ) -> list[str]:
     """Sentences naming what the question needs and the collection lacks: articles from an
-    outlet it attributes reports to, or any mention of a name or topic word it asks about."""
+    outlet it asks about, or any mention of a name or topic word it asks about. A source the
+    question attributes a claim to ('according to the White House') is missing only when no
+    article mentions it either."""
     gaps: list[str] = []
+    if count is not None:
+        attributed = [a for a in attributed if count(words_match(a)) == 0]
+    unknown_outlets = [*unknown_outlets, *attributed]
     if unknown_outlets:
         gaps.append(f"There are no articles from {_join(unknown_outlets)} in the collection.")
     if count is not None:
@@ -53,13 +61,43 @@ def evidence_gaps(
     return gaps
 
 
-def abstain_answer(question: str, passages: Sequence[Passage], gaps: Sequence[str]) -> Answer:
+SLOT_NAMES = {"person": "a name", "number": "a number or amount", "date": "a date"}
+
+
+def what_is_missing(question: Question, verdict: Answerability) -> list[str]:
+    """When the closest articles cover some of the question's words but not what it asks,
+    say so: "These articles discuss X, but none mentions Y" (or gives the asked-for kind)."""
+    missing = set(verdict.missing_words)
+    covered = [w for w in question.stem_words.values() if w not in missing]
+    if not covered:
+        return []
+    if missing:
+        absent = list(verdict.missing_words)
+        return [f"These articles discuss {_join(covered)}, but none mentions {_join(absent)}."]
+    if verdict.missing_slot is not None:
+        wanted = SLOT_NAMES[verdict.missing_slot]
+        return [
+            f"These articles discuss {_join(covered)}, but none gives {wanted} that answers it."
+        ]
+    return [f"These articles discuss {_join(covered)}, but none answers the question directly."]
+
+
+def abstain_answer(
+    question: str, passages: Sequence[Passage], gaps: Sequence[str], confidence: float = 0.0
+) -> Answer:
     """An abstention: no citations; the closest articles are named, not cited as support."""
     parts = [ABSTAIN_TEXT, *gaps]
     closest = _closest(passages)
     if closest:
         parts.append("The closest articles are about: " + "; ".join(closest) + ".")
-    return Answer(question, " ".join(parts), [], list(passages), abstained=True)
+    return Answer(
+        question,
+        " ".join(parts),
+        [],
+        list(passages),
+        abstained=True,
+        confidence=round(confidence, 3),
+    )
 
 
 def _closest(passages: Sequence[Passage]) -> list[str]:

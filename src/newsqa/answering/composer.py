@@ -5,9 +5,15 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from newsqa.answering.abstention import abstain_answer, evidence_gaps
+from newsqa.answering.abstention import abstain_answer, evidence_gaps, what_is_missing
+from newsqa.answering.answerability import (
+    ANSWER_THRESHOLD,
+    MIN_RARE_CITED,
+    Similarity,
+    assess,
+)
 from newsqa.answering.sentence_scoring import (
     ArticleLibrary,
     Sentence,
@@ -33,26 +39,32 @@ class Composer:
     """
 
     max_sentences: int = 12
-    abstain_threshold: float = 0.40
-    unknown_word_margin: float = 0.05
+    abstain_threshold: float = ANSWER_THRESHOLD
+    min_confidence: float = 0.0  # a user's own, higher bar
     articles: int = 6
     per_article: int = 4
     prior_weight: float = 0.25
     type_bonus: float = 0.1
     outlet_bonus: float = 0.3
     date_bonus: float = 0.3
+    recency_bonus: float = 0.3  # newest article's bonus when the question asks how things stand
     pair_weight: float = 1.0
     duplicate_overlap: float = 0.7
     lead_gain: float = 0.1  # a lead sentence must add at least this much; the rest is support
     gate: SourceGate = field(default_factory=SourceGate)
     library: ArticleLibrary | None = None
     count_matches: Callable[[str], int] | None = None
+    chunks: int = 0  # chunks in the archive, for archive-wide word rarity
+    similarity: Similarity | None = None  # embedding cosine of the question to sentences
     focus: frozenset[str] = field(default_factory=frozenset)
 
     def compose(self, question: Question, passages: list[Passage]) -> Answer:
         asked = question.text
         known = question.outlets.known
-        gaps = evidence_gaps(question.outlets.unknown, question.names, self.count_matches)
+        mentions = question.outlets
+        gaps = evidence_gaps(
+            mentions.unknown, question.names, self.count_matches, (), mentions.attributed
+        )
         unknown = evidence_gaps((), (), self.count_matches, question.topic_words)
         if gaps:
             return abstain_answer(asked, passages, gaps)
@@ -71,22 +83,32 @@ class Composer:
         cited = set(self.gate.choose(signals, carried))
         pool = [s for s in pool if s.article_id in cited and not s.words.isdisjoint(weights)]
         top = max(p.score for p in passages) or 1.0
-        state = _Selection(set(known), weights, total)
+        state = _Selection(set(known), weights, total, _recency(pool) if question.latest else {})
         self._lead(question, pool, state, top)
-        coverage = state.share(state.covered)
-        relevance = max((p.dense_score for p in passages), default=0.0)
-        # Words the archive never uses ("sourdough" in a politics archive) raise the bar: then
-        # only strong evidence for the rest of the question is shown, else we say what's missing.
-        bar = self.abstain_threshold + (self.unknown_word_margin if unknown else 0.0)
-        if not state.chosen or self._confidence(coverage, relevance) < bar:
+        if not state.chosen:
             return abstain_answer(asked, passages, unknown)
+        verdict = assess(
+            question,
+            state.chosen,
+            pool,
+            relevance=max((p.dense_score for p in passages), default=0.0),
+            count=self.count_matches,
+            chunks=self.chunks,
+            similarity=self.similarity,
+        )
+        if (
+            verdict.probability < max(self.abstain_threshold, self.min_confidence)
+            or verdict.signals.rare_cited < MIN_RARE_CITED
+        ):
+            why = what_is_missing(question, verdict) or unknown
+            return abstain_answer(asked, passages, why, verdict.probability)
         lead = list(state.chosen)
-        if question.temporal:
+        if question.latest:  # how things stand now: the latest statement first
+            lead.sort(key=lambda s: (s.passage.published_at or "", -s.start), reverse=True)
+        elif question.temporal:
             lead.sort(key=lambda s: (s.passage.published_at or "", s.start))
-        return _answer(asked, lead, self._support(pool, state), passages)
-
-    def _confidence(self, coverage: float, relevance: float) -> float:
-        return 0.5 * coverage + 0.5 * relevance
+        answer = _answer(asked, lead, self._support(pool, state), passages)
+        return replace(answer, confidence=round(verdict.probability, 3))
 
     def _lead(
         self, question: Question, pool: list[Sentence], state: _Selection, top: float
@@ -153,6 +175,7 @@ class Composer:
             gain += self.type_bonus
         if fresh:
             gain += self.outlet_bonus
+        gain += self.recency_bonus * state.recency.get(s.article_id, 0.0)
         return gain
 
 
@@ -163,6 +186,7 @@ class _Selection:
     named: set[str]
     weights: dict[str, float]
     total: float
+    recency: dict[str, float]  # article id → 0 (oldest cited) .. 1 (newest), for 'latest' questions
     chosen: list[Sentence] = field(default_factory=list)
     covered: set[str] = field(default_factory=set)
     outlets: set[str] = field(default_factory=set)
@@ -188,6 +212,14 @@ class _Selection:
         self.outlets |= set(s.outlets)
         self.per_article[s.article_id] += 1
         self.seen.add(s.words)
+
+
+def _recency(pool: list[Sentence]) -> dict[str, float]:
+    """Each article's place in time among the pool's articles: 0 the oldest, 1 the newest."""
+    dated = sorted({(s.passage.published_at or "", s.article_id) for s in pool})
+    if len(dated) < 2:
+        return {}
+    return {article_id: i / (len(dated) - 1) for i, (_, article_id) in enumerate(dated)}
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:

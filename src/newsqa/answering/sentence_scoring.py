@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
+from newsqa.answering.statements import is_statement
 from newsqa.articles import Article
 from newsqa.records import Passage
 from newsqa.text.sentences import split_sentences
@@ -46,7 +47,7 @@ def _split(body: str) -> tuple[tuple[str, int, int, frozenset[str]], ...]:
     return tuple(
         (s.text, s.start, s.end, terms(s.text))
         for s in split_sentences(body)
-        if len(s.text) <= MAX_SENTENCE_CHARS
+        if len(s.text) <= MAX_SENTENCE_CHARS and is_statement(s.text)
     )
 
 

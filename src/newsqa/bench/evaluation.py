@@ -28,6 +28,7 @@ class EvalQuery:
     answer: str
     question_type: str
     evidence: tuple[dict[str, Any], ...] = ()
+    expect_abstain: bool = False  # asked of an archive that cannot answer it (off-archive)
 
     @property
     def facts(self) -> list[str]:
@@ -55,18 +56,27 @@ class QueryResult:
 
 
 def load_queries(path: Path | str, limit: int | None = None) -> list[EvalQuery]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    """MultiHop-RAG style queries (a JSON list), or JSON Lines of `question` + `expect`."""
+    text = Path(path).read_text(encoding="utf-8")
+    if str(path).endswith(".jsonl"):
+        data = [json.loads(line) for line in text.splitlines() if line.strip()]
+    else:
+        data = json.loads(text)
     if not isinstance(data, list):
         raise ValueError(f"{path}: expected a JSON list of queries")
-    queries = [
-        EvalQuery(
-            q["query"],
-            str(q.get("answer", "")),
-            q.get("question_type", "unknown"),
-            tuple(q.get("evidence_list") or ()),
+    queries = []
+    for q in data:
+        expect_abstain = q.get("expect") == "abstain"
+        kind = q.get("question_type") or ("offarchive_query" if expect_abstain else "unknown")
+        queries.append(
+            EvalQuery(
+                q.get("query") or q["question"],
+                str(q.get("answer", "")),
+                kind,
+                tuple(q.get("evidence_list") or ()),
+                expect_abstain,
+            )
         )
-        for q in data
-    ]
     return queries[:limit] if limit else queries
 
 
@@ -119,9 +129,11 @@ def fact_covered(fact: str, answer_text: str) -> bool:
 
 
 def answer_metrics(answer: Answer, query: EvalQuery) -> dict[str, float]:
-    is_null = not query.evidence
     out: dict[str, float] = {}
-    if is_null:
+    if query.expect_abstain:
+        out["offarchive_abstain"] = float(answer.abstained)
+        return out
+    if not query.evidence:
         out["null_abstain"] = float(answer.abstained)
         return out
     out["false_abstain"] = float(answer.abstained)
@@ -130,33 +142,54 @@ def answer_metrics(answer: Answer, query: EvalQuery) -> dict[str, float]:
         sum(fact_covered(f, answer.text) for f in facts) / len(facts) if facts else 0.0
     )
     cited = {(c.url, c.title) for c in answer.citations}
+    gold_urls, gold_titles = query.gold_urls, query.gold_titles
     if cited:
-        gold_urls, gold_titles = query.gold_urls, query.gold_titles
         good = sum(1 for url, title in cited if url in gold_urls or title in gold_titles)
         out["citation_precision"] = good / len(cited)
+        first = list(dict.fromkeys((c.url, c.title) for c in answer.citations))[:3]
+        out["gold_cited@3"] = float(any(u in gold_urls or t in gold_titles for u, t in first))
+    if not answer.abstained:
+        out["lead_sentences"] = float(len(answer.lead_citations))
     if query.answer.strip().lower().rstrip(".") not in YES_NO:
-        out["answer_hit"] = float(query.answer.strip().lower() in answer.text.lower())
+        gold = query.answer.strip().lower()
+        out["answer_hit"] = float(gold in answer.text.lower())
+        lead = " ".join(c.sentence for c in answer.lead_citations).lower()
+        out["answer_hit_lead"] = float(gold in lead)
     return out
 
 
 def evaluate(
     queries: Sequence[EvalQuery],
-    ask: Callable[[str], Answer],
+    ask: Callable[..., Answer],
     progress: Callable[[Sequence[EvalQuery]], Any] | None = None,
+    without_evidence: bool = False,
 ) -> dict[str, Any]:
-    """Run every query through `ask` and aggregate the metrics overall and per type."""
+    """Run every query through `ask` and aggregate the metrics overall and per type.
+
+    `without_evidence`: each answerable query is asked with its gold articles (and their
+    syndicated copies) left out, and only `unsupported_abstain` is measured: the share that
+    abstains or says what is missing.
+    """
     results: list[QueryResult] = []
+    if without_evidence:
+        queries = [q for q in queries if q.evidence]
     for query in progress(queries) if progress else queries:
         started = time.perf_counter()
-        answer = ask(query.query)
+        if without_evidence:
+            answer = ask(query.query, exclude=sorted(query.gold_urls | query.gold_titles))
+        else:
+            answer = ask(query.query)
         elapsed = (time.perf_counter() - started) * 1000
         result = QueryResult(query.question_type, elapsed, bool(query.evidence))
         texts = [p.text for p in answer.passages]
         result.passage_tokens = [count_tokens(t) for t in texts[:10]]
-        if query.evidence:
-            result.retrieval = retrieval_metrics(texts, query.facts)
-            result.retrieval["article_recall@10"] = article_recall(answer.passages, query)
-        result.answer = answer_metrics(answer, query)
+        if without_evidence:
+            result.answer = {"unsupported_abstain": float(answer.abstained)}
+        else:
+            if query.evidence:
+                result.retrieval = retrieval_metrics(texts, query.facts)
+                result.retrieval["article_recall@10"] = article_recall(answer.passages, query)
+            result.answer = answer_metrics(answer, query)
         results.append(result)
     report = {"overall": summarise(results), "by_type": {}}
     by_type: dict[str, list[QueryResult]] = defaultdict(list)
@@ -164,6 +197,19 @@ def evaluate(
         by_type[r.question_type].append(r)
     report["by_type"] = {name: summarise(rs) for name, rs in sorted(by_type.items())}
     return report
+
+
+ANSWER_METRICS = (
+    "fact_recall",
+    "citation_precision",
+    "gold_cited@3",
+    "answer_hit",
+    "answer_hit_lead",
+    "null_abstain",
+    "false_abstain",
+    "unsupported_abstain",
+    "offarchive_abstain",
+)
 
 
 def summarise(results: Sequence[QueryResult]) -> dict[str, Any]:
@@ -176,8 +222,11 @@ def summarise(results: Sequence[QueryResult]) -> dict[str, Any]:
     summary: dict[str, Any] = {"queries": len(results)}
     for key in ("hits@4", "hits@10", "mrr@10", "map@10", "article_recall@10"):
         summary[key] = mean_of(key, "retrieval")
-    for key in ("fact_recall", "citation_precision", "answer_hit", "null_abstain", "false_abstain"):
+    for key in ANSWER_METRICS:
         summary[key] = mean_of(key, "answer")
+    leads = sorted(r.answer["lead_sentences"] for r in results if "lead_sentences" in r.answer)
+    summary["lead_sentences_mean"] = round(statistics.fmean(leads), 2) if leads else None
+    summary["lead_sentences_p90"] = round(_percentile(leads, 90), 1) if leads else None
     summary["latency_p50_ms"] = round(_percentile(latencies, 50), 1) if latencies else None
     summary["latency_p95_ms"] = round(_percentile(latencies, 95), 1) if latencies else None
     summary["passage_tokens_mean"] = round(statistics.fmean(tokens), 1) if tokens else None

@@ -242,6 +242,26 @@ class IndexStore:
         ).fetchall()
         return [str(r[0]) for r in rows]
 
+    def article_ids_of(self, keys: Sequence[str]) -> set[str]:
+        """Ids of the stories named by id, URL or exact title (a syndicated copy's URL names
+        its story)."""
+        found: set[str] = set()
+        for key in keys:
+            row = self.db.execute(
+                "SELECT article_id FROM articles WHERE article_id = ? OR url = ? OR title = ?",
+                (key, key, key),
+            ).fetchone()
+            if row is None:
+                try:
+                    row = self.db.execute(
+                        "SELECT story_id FROM syndication WHERE url = ?", (key,)
+                    ).fetchone()
+                except sqlite3.OperationalError:
+                    row = None
+            if row is not None:
+                found.add(row[0])
+        return found
+
     def date_range(self) -> tuple[str | None, str | None]:
         row = self.db.execute(
             "SELECT MIN(published_at), MAX(published_at) FROM articles"

@@ -3,14 +3,14 @@ composer and abstention all read, so no later stage parses the question text aga
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from newsqa.question.answer_type import expected_type
 from newsqa.question.claims import QuestionPlan, clauses, plan_question
 from newsqa.question.names import question_names
 from newsqa.question.outlets import OutletDirectory, OutletMentions, find_outlets
-from newsqa.question.timeline import is_temporal, mentioned_days, published_on
+from newsqa.question.timeline import asks_latest, is_temporal, mentioned_days, published_on
 from newsqa.text.words import content_words, fts_match, stem, terms
 
 # Words that frame a question about news rather than say what it is about.
@@ -49,10 +49,14 @@ class Question:
     topic_words: tuple[str, ...]  # longer content words that say what the question is about
     frame: frozenset[str]  # stemmed words that frame the question rather than ask it
     terms: frozenset[str]  # stemmed words and pairs the answer should cover
+    content_stems: tuple[str, ...]  # the stemmed words of `terms`, in question order
+    stem_words: Mapping[str, str]  # each of those stems → the question's own word
+    name_stems: tuple[frozenset[str], ...]  # each name's stemmed words
     claims: tuple[Claim, ...]  # each clause, for finding the best article of each
     expected_type: str | None  # 'person', 'number', 'date' or None
     days: frozenset[tuple[int, int]]  # (month, day) pairs the question names
     temporal: bool  # asks about order in time: the lead reads best by date
+    latest: bool  # asks how things stand now: the latest dated statement answers it
 
     def published_on_named_day(self, published_at: str | None) -> bool:
         """Was an article published on (or next to) a day the question names?"""
@@ -76,6 +80,12 @@ class QuestionAnalyser:
             for w in dict.fromkeys(content_words(text))
             if len(w) >= TOPIC_WORD_CHARS and w.isalpha() and stem(w) not in QUESTION_FRAME
         )
+        answer_terms = _answer_terms(text, frame)
+        stem_words: dict[str, str] = {}
+        for word in content_words(text):
+            if stem(word) in answer_terms:
+                stem_words.setdefault(stem(word), word)
+        names = tuple(question_names(text, self.outlets))
         return Question(
             text=text,
             lowered=text.lower(),
@@ -84,10 +94,13 @@ class QuestionAnalyser:
             search_matches=tuple(dict.fromkeys(fts_match(t) for t in search_texts)),
             search_words=tuple(frozenset(content_words(t)) for t in search_texts),
             outlets=mentions,
-            names=tuple(question_names(text, self.outlets)),
+            names=names,
             topic_words=topic_words,
             frame=frame,
-            terms=_answer_terms(text, frame),
+            terms=answer_terms,
+            content_stems=tuple(stem_words),
+            stem_words=stem_words,
+            name_stems=tuple(s for s in (terms(n, pairs=False) for n in names) if s),
             claims=tuple(
                 Claim(_answer_terms(clause, frame), find_outlets(clause, self.outlets).known)
                 for clause in clauses(text)
@@ -95,6 +108,7 @@ class QuestionAnalyser:
             expected_type=expected_type(text),
             days=frozenset(mentioned_days(text)),
             temporal=is_temporal(text),
+            latest=asks_latest(text),
         )
 
 

@@ -81,6 +81,9 @@ _OUTLET_CONTEXT = [
 ]
 
 
+ATTRIBUTION_PATTERN = 2  # _OUTLET_CONTEXT from here on: 'according to X', 'reported by X'
+
+
 def normalise(name: str) -> str:
     """Lower-case, no quotes, no leading 'the', single spaces."""
     name = re.sub(r"['‘’\"“”]", "", name.lower())
@@ -93,7 +96,8 @@ class OutletMentions:
     """Outlets a question names: those the collection has and those it does not."""
 
     known: tuple[str, ...] = ()
-    unknown: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()  # 'an article from X', 'a X report': X is surely an outlet
+    attributed: tuple[str, ...] = ()  # 'according to X': an outlet, or a source articles quote
 
 
 @lru_cache(maxsize=4096)
@@ -122,13 +126,17 @@ def find_outlets(question: str, outlets: Iterable[str]) -> OutletMentions:
             known.setdefault(outlet, None)
     keys = [k for outlet in outlets if outlet for k in _keys(outlet)]
     unknown: dict[str, None] = {}
-    for pattern in _OUTLET_CONTEXT:
+    attributed: dict[str, None] = {}
+    for number, pattern in enumerate(_OUTLET_CONTEXT):
+        found_here = unknown if number < ATTRIBUTION_PATTERN else attributed
         for m in pattern.finditer(question):
             for part in re.split(r"\s(?:and|&)\s(?:the\s)?", m.group("name")):
                 name = normalise(part).strip(".’'")
                 if _is_unknown(name, keys):
-                    unknown.setdefault(part.strip(".’'"), None)
-    return OutletMentions(tuple(known), tuple(unknown))
+                    found_here.setdefault(part.strip(".’'"), None)
+    return OutletMentions(
+        tuple(known), tuple(unknown), tuple(a for a in attributed if a not in unknown)
+    )
 
 
 def _is_unknown(name: str, keys: list[str]) -> bool:

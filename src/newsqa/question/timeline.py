@@ -11,6 +11,20 @@ _TEMPORAL = re.compile(
 )
 
 
+_LATEST = re.compile(
+    r"\b(still|now|currently|anymore|any longer|latest|so far|as of|ended up|eventually|"
+    r"in the end|after all|return(s|ed)?|came back|come back|reinstated|rehired|reversed|"
+    r"what happened (next|after|then))\b",
+    re.I,
+)
+
+
+def asks_latest(question: str) -> bool:
+    """Does the question ask how things stand now ('did he return', 'is it still')? Then the
+    latest dated statement answers it best."""
+    return bool(_LATEST.search(question))
+
+
 def is_temporal(question: str) -> bool:
     """Does the question ask about the order of events or reports in time?"""
     return bool(_TEMPORAL.search(question.strip()))

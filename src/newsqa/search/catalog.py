@@ -24,6 +24,7 @@ class Scope:
     days: tuple[date, ...] = ()
     since: str | None = None
     until: str | None = None
+    excluded: frozenset[str] = frozenset()  # article ids never returned
 
     def sql(self) -> tuple[str, list[str]]:
         """A WHERE fragment over `articles a`, with its parameters."""
@@ -46,6 +47,9 @@ class Scope:
         if self.until:
             clauses.append("a.published_at <= ?")
             params.append(self.until)
+        if self.excluded:
+            clauses.append(f"a.article_id NOT IN ({','.join('?' * len(self.excluded))})")
+            params.extend(sorted(self.excluded))
         return " AND ".join(clauses), params
 
     @property
@@ -70,14 +74,14 @@ class ChunkCatalog:
             store.vectors.index.reconstruct_n(0, total) if total else np.zeros((0, 1), np.float32)
         )
         rows = store.db.execute(
-            "SELECT c.chunk_id, a.source, a.outlets, a.published_at "
+            "SELECT c.chunk_id, a.source, a.outlets, a.published_at, a.article_id "
             "FROM chunks c JOIN articles a USING (article_id)"
         ).fetchall()
         meta = {r[0]: r[1:] for r in rows}
-        empty = ("", "[]", "")
+        empty = ("", "[]", "", "")
         self._rows_of_outlet: dict[str, list[int]] = {}
         for row, chunk_id in enumerate(self.ids):
-            source, outlets, _ = meta.get(int(chunk_id), empty)
+            source, outlets, _, _ = meta.get(int(chunk_id), empty)
             for name in {source, *json.loads(outlets or "[]")}:
                 if name:
                     self._rows_of_outlet.setdefault(name, []).append(row)
@@ -85,6 +89,7 @@ class ChunkCatalog:
             [meta.get(int(i), empty)[2] or "" for i in self.ids], dtype=object
         )
         self.day = np.array([p[:10] for p in self.published], dtype=object)
+        self.article = np.array([meta.get(int(i), empty)[3] for i in self.ids], dtype=object)
         self.row_of = {int(chunk_id): row for row, chunk_id in enumerate(self.ids)}
         self.chunk_count = max(1, len(rows))
         self._df: dict[str, int] = {}
@@ -113,6 +118,8 @@ class ChunkCatalog:
             allowed &= self.published >= scope.since
         if scope.until:
             allowed &= self.published <= scope.until
+        if scope.excluded:
+            allowed &= ~np.isin(self.article, sorted(scope.excluded))
         return allowed
 
     def similarities(self, query: np.ndarray) -> np.ndarray:

@@ -49,8 +49,12 @@ def reply_html(i: int, turn: Turn, selected: bool) -> str:
             "<details class='newsqa-more'><summary>More from these sources</summary>"
             f"<p>{_sentences(i, answer.supporting_citations)}</p></details>"
         )
+    confidence = (
+        "<span class='newsqa-confidence' title='Calibrated probability that the quoted lead "
+        f"answers the question'>Confidence {answer.confidence:.0%}</span>"
+    )
     actions = (
-        "<div class='newsqa-actions'>"
+        f"<div class='newsqa-actions'>{confidence}"
         f"<button type='button' class='newsqa-copy' data-turn='{i}'>Copy as Markdown</button>"
         f"<button type='button' class='newsqa-show' data-turn='{i}'>Show sources</button></div>"
         f"<textarea class='newsqa-markdown' hidden readonly>{escape(copy_markdown(answer))}"

@@ -1,0 +1,127 @@
+"""Answers a fact-checker can trust: the lead must hold what the question asks, or the
+answer says what the archive lacks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsqa.api import NewsQA
+from newsqa.articles import make_article
+from newsqa.config import Settings
+from newsqa.index.updates import build_from_articles
+
+ARCHIVE = [
+    make_article(
+        title="Council approves harbour bridge repair budget",
+        body=(
+            "The Port Elwyn council approved an emergency budget of $40 million to repair the "
+            "Harbour Bridge on Monday. Engineers said the cracked steel supports would be "
+            "replaced over the summer. The bridge carries about 30,000 vehicles a day."
+        ),
+        source="Coastal Courier",
+        published_at="2024-03-04T09:00:00+00:00",
+        url="https://courier.example/bridge-budget",
+    ),
+    make_article(
+        title="What next for the harbour bridge?",
+        body=(
+            "What will happen to the Harbour Bridge now? Commuters crowded onto ferries for a "
+            "second week as the Harbour Bridge stayed closed. Ferry operator Bluewater Lines "
+            "added ten sailings a day. Shop owners near the bridge said trade had fallen."
+        ),
+        source="Elwyn Daily",
+        published_at="2024-03-06T12:00:00+00:00",
+        url="https://daily.example/bridge-ferries",
+    ),
+    make_article(
+        title="Mayor Lena Ortiz resigns over bridge closure",
+        body=(
+            "Mayor Lena Ortiz resigned on Friday, saying she took responsibility for the "
+            "Harbour Bridge closure. Deputy mayor Sam Okafor will lead the council until an "
+            "election is held."
+        ),
+        source="Coastal Courier",
+        published_at="2024-03-08T17:00:00+00:00",
+        url="https://courier.example/ortiz-resigns",
+    ),
+    make_article(
+        title="Lena Ortiz returns as mayor after council vote",
+        body=(
+            "Lena Ortiz returned as mayor of Port Elwyn on Tuesday after the council voted to "
+            "reject her resignation. Ortiz said she would see the bridge repairs through."
+        ),
+        source="Elwyn Daily",
+        published_at="2024-03-19T15:00:00+00:00",
+        url="https://daily.example/ortiz-returns",
+    ),
+    make_article(
+        title="Orchard growers expect record apple harvest",
+        body=(
+            "Apple growers in the Kessel Valley expect a record harvest this autumn after a mild "
+            "spring. Farmer Tomas Reyes said his orchard would pick 20 percent more fruit than "
+            "last year."
+        ),
+        source="Valley Farmer",
+        published_at="2024-02-20T08:00:00+00:00",
+        url="https://farmer.example/apple-harvest",
+    ),
+]
+AMOUNT = re.compile(r"[$€£]\s?\d|\d[\d,.]*\s*(million|billion|percent|%)", re.I)
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory: pytest.TempPathFactory, embedder) -> NewsQA:  # type: ignore[no-untyped-def]
+    index_dir = tmp_path_factory.mktemp("answerability") / "index"
+    build_from_articles(ARCHIVE, Settings(index_dir=index_dir), embedder)
+    return NewsQA.open(index_dir)
+
+
+def test_off_archive_question_abstains(qa: NewsQA) -> None:
+    answer = qa.ask("How many people died in the earthquake in Morocco?")
+    assert answer.abstained
+    assert answer.citations == []
+    assert answer.text.startswith("The articles don't say.")
+
+
+def test_topic_covered_but_fact_missing_says_what_is_missing(qa: NewsQA) -> None:
+    answer = qa.ask("Which construction company won the contract to repair the Harbour Bridge?")
+    assert answer.abstained
+    assert answer.citations == []
+    assert "These articles discuss" in answer.text
+    assert "but none mentions" in answer.text
+    assert "contract" in answer.text.split("but none mentions", 1)[1]
+
+
+def test_how_much_question_leads_with_an_amount(qa: NewsQA) -> None:
+    answer = qa.ask("How much money did the council approve for the bridge repairs?")
+    assert not answer.abstained
+    first = answer.lead_citations[0]
+    assert AMOUNT.search(first.sentence), first.sentence
+    assert first.url == "https://courier.example/bridge-budget"
+    assert 0.0 < answer.confidence <= 1.0
+
+
+def test_change_over_time_question_leads_with_the_latest_statement(qa: NewsQA) -> None:
+    answer = qa.ask("Is Lena Ortiz still the mayor of Port Elwyn?")
+    assert not answer.abstained
+    first = answer.lead_citations[0]
+    assert first.url == "https://daily.example/ortiz-returns", answer.text
+    dates = [c.published_at or "" for c in answer.lead_citations]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_headings_and_questions_are_not_evidence(qa: NewsQA) -> None:
+    answer = qa.ask("What happened to the Harbour Bridge commuters?")
+    assert not answer.abstained
+    for citation in answer.citations:
+        assert not citation.sentence.rstrip().endswith("?")
+        assert citation.sentence != "What next for the harbour bridge?"
+
+
+def test_min_confidence_trades_answers_for_certainty(qa: NewsQA) -> None:
+    question = "How much money did the council approve for the bridge repairs?"
+    sure = NewsQA.open(qa.settings.index_dir, min_confidence=0.999)
+    answer = qa.ask(question)
+    assert sure.ask(question).abstained == (answer.confidence < 0.999)
