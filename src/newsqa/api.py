@@ -232,10 +232,9 @@ class _IndexReader:
 
     def similarity(self, question: str, sentences: Sequence[str]) -> list[float]:
         """Cosine of the question to each sentence (the question's vector is cached)."""
-        if not sentences:
-            return []
-        vectors = self.embedder.encode(list(sentences))
-        return [float(x) for x in vectors @ self.encode_query(question)]
+        question_vector = self.encode_query(question)
+        # a few short texts: one at a time on the query path's single thread is fastest
+        return [float(self.embedder.encode_query(s) @ question_vector) for s in sentences]
 
 
 def question_text(question: str | None, max_chars: int) -> str:
