@@ -54,7 +54,7 @@ WEIGHTS = EvidenceSignals(
     slot=0.19,
 )
 BIAS = -6.28
-ANSWER_THRESHOLD = 0.23  # answers below this probability abstain and say what is missing
+ANSWER_THRESHOLD = 0.20  # answers below this probability abstain and say what is missing
 MIN_RARE_CITED = 0.25  # cited articles holding less of the question's rare words: abstain
 
 
