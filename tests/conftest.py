@@ -12,6 +12,8 @@ from newsqa.config import Settings
 from newsqa.index.embedding import Embedder
 
 ROOT = Path(__file__).resolve().parents[1]
+# what `Answer.to_dict()` and `newsqa ask --json` give, key by key
+ANSWER_KEYS = {"question", "text", "citations", "passages", "abstained", "lead", "confidence"}
 
 
 def shared_dir() -> Path:

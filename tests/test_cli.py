@@ -7,6 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from conftest import ANSWER_KEYS
 from newsqa.cli import app
 from newsqa.sample import sample_paths
 
@@ -53,15 +54,7 @@ def test_build_ask_json_and_stats(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert set(answer) == {
-        "question",
-        "text",
-        "citations",
-        "passages",
-        "abstained",
-        "lead",
-        "confidence",
-    }
+    assert set(answer) == ANSWER_KEYS
     assert not answer["abstained"]
     cited = answer["citations"][0]
     assert cited["source"] == "Coastal Herald"

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import ANSWER_KEYS
 from newsqa.answering.composer import Composer
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
@@ -190,15 +191,7 @@ def test_pronoun_follow_up_retrieves_the_previous_turns_article(
 
 def test_answer_to_dict_keeps_its_keys(qa: NewsQA, tmp_path: Path) -> None:
     answer = qa.ask("How much is the emergency repair budget for the bridge?")
-    assert set(answer.to_dict()) == {
-        "question",
-        "text",
-        "citations",
-        "passages",
-        "abstained",
-        "lead",
-        "confidence",
-    }
+    assert set(answer.to_dict()) == ANSWER_KEYS
     assert 0.0 <= answer.confidence <= 1.0
     assert "$40 million" in answer.text
 

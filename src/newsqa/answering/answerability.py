@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 
+from newsqa.answering import logistic
 from newsqa.answering.sentence_scoring import Sentence
 from newsqa.answering.typed_sentences import has_answer_type
 from newsqa.question import Question
@@ -106,10 +107,9 @@ def assess(
         rare_cited=math.fsum(idf[w] for w in words if w in cited_words) / total,
         slot=0.5 if kind is None else float(has_slot),
     )
-    z = bias + math.fsum(w * x for w, x in zip(astuple(weights), astuple(signals), strict=True))
     return Answerability(
         signals,
-        1.0 / (1.0 + math.exp(-z)),
+        logistic.probability(weights, signals, bias),
         tuple(question.stem_words[w] for w in missing),
         kind if kind is not None and not has_slot else None,
     )

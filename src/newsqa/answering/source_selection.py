@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 
+from newsqa.answering import logistic
 from newsqa.answering.sentence_scoring import Sentence, term_weights
 from newsqa.question import Claim, Question
 from newsqa.records import Passage
@@ -69,10 +70,7 @@ class SourceGate:
     bias: float = BIAS
 
     def probability(self, signals: SourceSignals) -> float:
-        z = self.bias + sum(
-            w * x for w, x in zip(astuple(self.weights), astuple(signals), strict=True)
-        )
-        return 1.0 / (1.0 + math.exp(-z))
+        return logistic.probability(self.weights, signals, self.bias)
 
     def choose(
         self, signals: dict[str, SourceSignals], outlets: dict[str, frozenset[str]]
