@@ -37,7 +37,15 @@ ModelOption = Annotated[
         "--model", help="sentence-transformers model name or path (default all-MiniLM-L6-v2)"
     ),
 ]
-
+BackendOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--backend",
+        help="Embedding backend: onnx-int8 (default for builds), onnx-fp32 or torch-fp32 "
+        "[env NEWSQA_BACKEND]; questions default to the index's own family, without torch",
+        show_default=False,
+    ),
+]
 
 RerankerOption = Annotated[
     Optional[str],  # noqa: UP045
@@ -79,12 +87,13 @@ def build(
     paths: PathsArgument,
     index: IndexOption = None,
     model: ModelOption = None,
+    backend: BackendOption = None,
     chunk_tokens: Annotated[Optional[int], typer.Option(help="Max cl100k tokens per chunk")] = None,  # noqa: UP045
     strict: StrictOption = False,
     column: ColumnOption = None,
 ) -> None:
     """Rebuild the index from scratch from PATHS (atomic: the old index serves until done)."""
-    settings = _settings(index, model=model, chunk_tokens=chunk_tokens)
+    settings = _settings(index, model=model, backend=backend, chunk_tokens=chunk_tokens)
     _write(settings, lambda qa: qa.rebuild(paths, progress=True, columns=_columns(column)), strict)
 
 
@@ -104,11 +113,12 @@ def _write(settings: Settings, action: Callable[[NewsQA], BuildReport], strict: 
 def add(
     paths: PathsArgument,
     index: IndexOption = None,
+    backend: BackendOption = None,
     strict: StrictOption = False,
     column: ColumnOption = None,
 ) -> None:
     """Add new articles from PATHS and replace changed ones; unchanged ones are not re-embedded."""
-    settings = _settings(index)
+    settings = _settings(index, backend=backend)
     _write(settings, lambda qa: qa.add(paths, progress=True, columns=_columns(column)), strict)
 
 
@@ -190,10 +200,11 @@ def ask(
         typer.Option(help="Only articles published on or before this date"),
     ] = None,
     reranker: RerankerOption = None,
+    backend: BackendOption = None,
 ) -> None:
     """Answer QUESTION with verbatim, cited sentences from the indexed articles."""
     try:
-        qa = NewsQA.open(_settings(index).index_dir, reranker=reranker)
+        qa = NewsQA.open(_settings(index).index_dir, reranker=reranker, backend=backend)
         answer = qa.ask(question, k=k, sources=source, since=since, until=until)
     except (IndexUnavailable, ValueError, RuntimeError) as exc:
         _fail(str(exc))
@@ -235,13 +246,14 @@ def evaluate_queries(
     limit: Annotated[Optional[int], typer.Option(help="Only the first N queries")] = None,  # noqa: UP045
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON")] = False,
     reranker: RerankerOption = None,
+    backend: BackendOption = None,
 ) -> None:
     """Measure retrieval, answers and latency on benchmark queries against the current index."""
     from newsqa.bench.evaluation import evaluate, load_queries
     from newsqa.progress import Progress
 
     try:
-        qa = NewsQA.open(_settings(index).index_dir, reranker=reranker)
+        qa = NewsQA.open(_settings(index).index_dir, reranker=reranker, backend=backend)
         items = load_queries(queries, limit)
     except (IndexUnavailable, ValueError, OSError) as exc:
         _fail(str(exc))

@@ -17,6 +17,9 @@ class Settings:
 
     index_dir: Path = Path("index")
     model: str | None = None  # None: the index's own model (DEFAULT_MODEL for new builds)
+    # embedding backend: torch-fp32, onnx-fp32 or onnx-int8; None: the index's own family
+    # (questions on torch-fp32 indexes use onnx-fp32) and DEFAULT_BACKEND for new builds
+    backend: str | None = None
     chunk_tokens: int = 200
     chunk_overlap: int = 1
     embed_batch_size: int = 64
@@ -33,7 +36,7 @@ class Settings:
     answer_sentences: int = 12
     abstain_threshold: float = 0.40
     reranker: str | None = None  # a sentence-transformers CrossEncoder name or path; off by default
-    torch_threads: int = 0  # 0: torch chooses (all cores)
+    torch_threads: int = 0  # threads for embedding a build; 0: all cores
     syndication_threshold: float = 0.85  # word 5-gram Jaccard at which two texts are one story
 
     @classmethod

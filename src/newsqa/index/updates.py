@@ -75,6 +75,7 @@ def update_index(
         dimension=embedder.dimension if new_index else 0,  # else the index's own
         chunk_tokens=settings.chunk_tokens,
         chunk_overlap=settings.chunk_overlap,
+        embedding_backend=embedder.backend,
     ) as writer:
         settings = settings.replace(
             chunk_tokens=writer.chunk_tokens, chunk_overlap=writer.chunk_overlap
@@ -102,6 +103,7 @@ def remove_from_index(keys: Iterable[str], settings: Settings) -> BuildReport:
         dimension=manifest.dimension,
         chunk_tokens=manifest.chunk_tokens,
         chunk_overlap=manifest.chunk_overlap,
+        embedding_backend=manifest.embedding_backend,
     ) as writer:
         for key in keys:
             found = writer.resolve(key.strip(), canonical_url(key))
@@ -234,12 +236,16 @@ def _count_index(writer: IndexWriter, report: BuildReport) -> None:
         store.close()
 
 
+EMBED_GROUP = 512  # texts per encode() call; all texts are sorted by length first
+
+
 def _embed(texts: list[str], embedder: Embedder, batch_size: int, progress: Progress) -> np.ndarray:
+    """All chunks of all articles at once, shortest first, so each batch pads little."""
     if not texts:
-        return np.zeros((0, embedder.dimension), dtype=np.float32)
-    batches = [texts[i : i + batch_size] for i in range(0, len(texts), batch_size)]
-    parts = [
-        embedder.encode(batch, batch_size=batch_size)
-        for batch in progress.track(batches, f"Embedding {len(texts)} chunks", unit="batches")
-    ]
-    return np.vstack(parts)
+        return embedder.empty()
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    groups = [order[i : i + EMBED_GROUP] for i in range(0, len(order), EMBED_GROUP)]
+    vectors = np.empty((len(texts), embedder.dimension), dtype=np.float32)
+    for rows in progress.track(groups, f"Embedding {len(texts)} chunks", unit="groups"):
+        vectors[rows] = embedder.encode([texts[i] for i in rows], batch_size=batch_size)
+    return vectors

@@ -17,6 +17,7 @@ import numpy as np
 
 from newsqa.articles import Article, Outlet
 from newsqa.index.chunking import Chunk
+from newsqa.index.embedding import compatible
 from newsqa.index.staging import fsync_tree, new_staging, remove_stale, swap_into_place, writer_lock
 from newsqa.index.store import (
     DATABASE,
@@ -53,8 +54,10 @@ class IndexWriter:
         dimension: int,
         chunk_tokens: int,
         chunk_overlap: int,
+        embedding_backend: str = "torch-fp32",
     ) -> None:
         self.index_dir = Path(index_dir).absolute()
+        self.embedding_backend = embedding_backend
         self.fresh = fresh
         self.model = model
         self.dimension = dimension
@@ -251,6 +254,7 @@ class IndexWriter:
             backend=f"faiss-{faiss.__version__}:IndexIDMap2(IndexFlatIP)",
             chunk_tokens=self.chunk_tokens,
             chunk_overlap=self.chunk_overlap,
+            embedding_backend=self.embedding_backend,
             articles=int(articles),
             chunks=int(chunks),
             built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
@@ -271,6 +275,14 @@ class IndexWriter:
                 f"{manifest.format_version}); adding with {self.model!r} is not possible — "
                 f"rebuild it with `newsqa build PATH... --index {self.index_dir}`"
             )
+        if not compatible(manifest.embedding_backend, self.embedding_backend):
+            raise IndexUnavailable(
+                f"index at {self.index_dir} was built with the {manifest.embedding_backend} "
+                f"embedding backend; {self.embedding_backend} vectors do not match it — add with "
+                f"`--backend {manifest.embedding_backend}` or rebuild with "
+                f"`newsqa build PATH... --backend {self.embedding_backend} --index {self.index_dir}`"
+            )
+        self.embedding_backend = manifest.embedding_backend
         self.dimension = manifest.dimension
         self.chunk_tokens = manifest.chunk_tokens
         self.chunk_overlap = manifest.chunk_overlap
@@ -351,6 +363,7 @@ def write_index(
     model: str,
     chunk_tokens: int,
     chunk_overlap: int,
+    embedding_backend: str = "torch-fp32",
 ) -> Manifest:
     """Write a complete index (articles as given, no story matching) and swap it into place."""
     dimension = int(vectors.shape[1]) if vectors.ndim == 2 else 0
@@ -364,6 +377,7 @@ def write_index(
         dimension=dimension,
         chunk_tokens=chunk_tokens,
         chunk_overlap=chunk_overlap,
+        embedding_backend=embedding_backend,
     ) as writer:
         for article in articles:
             writer.put_article(article)
