@@ -37,6 +37,7 @@ class Settings:
     abstain_threshold: float = 0.40
     reranker: str | None = None  # a sentence-transformers CrossEncoder name or path; off by default
     torch_threads: int = 0  # threads for embedding a build; 0: all cores
+    approximate_from: int = 100_000  # chunks from which vectors go to an approximate IVF index
     syndication_threshold: float = 0.85  # word 5-gram Jaccard at which two texts are one story
 
     @classmethod

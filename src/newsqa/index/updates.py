@@ -76,6 +76,7 @@ def update_index(
         chunk_tokens=settings.chunk_tokens,
         chunk_overlap=settings.chunk_overlap,
         embedding_backend=embedder.backend,
+        approximate_from=settings.approximate_from,
     ) as writer:
         settings = settings.replace(
             chunk_tokens=writer.chunk_tokens, chunk_overlap=writer.chunk_overlap
@@ -104,6 +105,7 @@ def remove_from_index(keys: Iterable[str], settings: Settings) -> BuildReport:
         chunk_tokens=manifest.chunk_tokens,
         chunk_overlap=manifest.chunk_overlap,
         embedding_backend=manifest.embedding_backend,
+        approximate_from=settings.approximate_from,
     ) as writer:
         for key in keys:
             found = writer.resolve(key.strip(), canonical_url(key))
