@@ -43,6 +43,7 @@ def make_chunker(settings: Settings, embedder: Embedder) -> Chunker:
         overlap=settings.chunk_overlap,
         model_tokens=embedder.count_tokens,
         model_limit=embedder.max_tokens,
+        model_tokens_many=getattr(embedder, "count_tokens_many", None),
     )
 
 
