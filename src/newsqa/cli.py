@@ -283,41 +283,57 @@ def bench(
     index: IndexOption = None,
     queries: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option(
-            help="MultiHop-RAG style queries file to time (default: a few sample questions)"
-        ),
+        typer.Option(help="MultiHop-RAG style queries file to time (default: sample questions)"),
     ] = None,
+    corpus: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Articles to time the build and each embedding backend on"),
+    ] = None,
+    articles: Annotated[int, typer.Option(help="Build at most this many articles")] = 60,
     limit: Annotated[int, typer.Option(help="At most this many questions")] = 300,
+    scale: Annotated[
+        str, typer.Option(help="Synthetic scale tests at these chunk counts (comma-separated)")
+    ] = "10000,100000",
+    parts: Annotated[
+        str, typer.Option(help="What to measure: embedding,build,questions,cold,recall,scale")
+    ] = "embedding,build,questions,cold,recall,scale",
     output: Annotated[Path, typer.Option(help="Markdown file for the results")] = Path(
-        "docs/benchmark.md"
+        "docs/performance.md"
     ),
 ) -> None:
-    """Measure ask latency, index size and peak memory; write the table to OUTPUT."""
-    from newsqa.bench.benchmark import SAMPLE_QUESTIONS, run_bench
+    """Measure embedding throughput per backend, build stages, question latency, cold start,
+    approximate-index recall and scale; write the tables to OUTPUT."""
+    import sys
+
+    from newsqa.bench import performance
+    from newsqa.bench.benchmark import SAMPLE_QUESTIONS
     from newsqa.bench.evaluation import load_queries
+    from newsqa.ingest import load_paths
 
     settings = _settings(index)
     try:
         questions = (
             [q.query for q in load_queries(queries, limit)] if queries else list(SAMPLE_QUESTIONS)
         )
-        holder: dict[str, NewsQA] = {}
-
-        def open_index():  # type: ignore[no-untyped-def]
-            holder["qa"] = NewsQA.open(settings.index_dir)
-            return holder["qa"].ask
-
-        def counts() -> tuple[int, int]:
-            store = holder["qa"].store
-            return store.article_count(), store.chunk_count()
-
-        result = run_bench(settings.index_dir, open_index, questions, counts)
+        loaded = load_paths([corpus]).articles[:articles] if corpus else []
+        has_index = (settings.index_dir / "manifest.json").exists()
+        result = performance.run(
+            loaded,
+            settings,
+            settings.index_dir if has_index else None,
+            (lambda: NewsQA.open(settings.index_dir).ask) if has_index else None,
+            questions,
+            [int(n) for n in scale.split(",") if n.strip()],
+            say=lambda line: console.print(f"[dim]{escape(line)}[/]"),
+            parts=[p.strip() for p in parts.split(",")],
+        )
     except (IndexUnavailable, ValueError, OSError) as exc:
         _fail(str(exc))
         return
+    text = performance.markdown(result, "newsqa " + " ".join(sys.argv[1:]))
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(result.markdown(), encoding="utf-8")
-    out.print(result.markdown())
+    output.write_text(text, encoding="utf-8")
+    out.print(text)
     console.print(f"written to {output}")
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,18 @@ class BuildReport:
     rejected: list[Rejection] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
     manifest: Manifest | None = None
+    stages: dict[str, float] = field(
+        default_factory=dict
+    )  # seconds: read, match, chunk, embed, write
+
+
+@contextmanager
+def _timed(report: BuildReport, stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.stages[stage] = report.stages.get(stage, 0.0) + time.perf_counter() - start
 
 
 def make_chunker(settings: Settings, embedder: Embedder) -> Chunker:
@@ -84,12 +98,14 @@ def update_index(
         )
         seen: set[str] = set()
         to_embed: list[Article] = []
-        for article in progress.track(articles, "Matching stories", unit="articles"):
-            if _file_article(writer, article, seen, settings.syndication_threshold, report):
-                to_embed.append(article)
+        with _timed(report, "match"):
+            for article in progress.track(articles, "Matching stories", unit="articles"):
+                if _file_article(writer, article, seen, settings.syndication_threshold, report):
+                    to_embed.append(article)
         _embed_into(writer, to_embed, settings, embedder, progress, report)
-        if writer.changed:
-            report.manifest = writer.commit()
+        with _timed(report, "write"):
+            if writer.changed:
+                report.manifest = writer.commit()
         _count_index(writer, report)
     return report
 
@@ -143,12 +159,15 @@ def build_from_paths(
     fresh: bool = True,
 ) -> BuildReport:
     """Read files and folders, then rebuild (`fresh`) or update the index with them."""
+    started = time.perf_counter()
     read = load_paths(paths, columns=columns, progress=progress)
+    reading = time.perf_counter() - started
     if fresh and not read.articles:
         reasons = "; ".join(f"{r.path}: {r.reason}" for r in read.rejected[:5])
         raise ValueError("no articles to index" + (f" ({reasons})" if reasons else ""))
     report = update_index(read.articles, settings, embedder, progress, fresh=fresh)
     report.rejected = read.rejected
+    report.stages = {"read": reading, **report.stages}
     return report
 
 
@@ -219,16 +238,19 @@ def _embed_into(
     chunker = make_chunker(settings, embedder)
     pieces: list[tuple[Article, list[Chunk]]] = []
     texts: list[str] = []
-    for article in progress.track(articles, "Chunking articles", unit="articles"):
-        chunks = chunker.chunk(article)
-        pieces.append((article, chunks))
-        texts.extend(embedding_text(article, chunk) for chunk in chunks)
-    vectors = _embed(texts, embedder, settings.embed_batch_size, progress)
+    with _timed(report, "chunk"):
+        for article in progress.track(articles, "Chunking articles", unit="articles"):
+            chunks = chunker.chunk(article)
+            pieces.append((article, chunks))
+            texts.extend(embedding_text(article, chunk) for chunk in chunks)
+    with _timed(report, "embed"):
+        vectors = _embed(texts, embedder, settings.embed_batch_size, progress)
     report.embedded += len(texts)
     offset = 0
-    for article, chunks in pieces:
-        writer.add_chunks(article.title, chunks, vectors[offset : offset + len(chunks)])
-        offset += len(chunks)
+    with _timed(report, "write"):
+        for article, chunks in pieces:
+            writer.add_chunks(article.title, chunks, vectors[offset : offset + len(chunks)])
+            offset += len(chunks)
 
 
 def _count_index(writer: IndexWriter, report: BuildReport) -> None:

@@ -50,7 +50,8 @@ def vector_ids(index: faiss.Index) -> np.ndarray:
 
 def list_count(total: int) -> int:
     """IVF lists for `total` vectors: about 4·√n, so each list holds a few hundred."""
-    return int(min(65536, max(64, 4 * math.sqrt(max(total, 1)))))
+    wanted = min(65536, max(64, int(4 * math.sqrt(max(total, 1)))))
+    return max(1, min(wanted, total // 39))  # k-means wants ≥ 39 training vectors per list
 
 
 def probe_count(lists: int) -> int:
