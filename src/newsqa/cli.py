@@ -306,8 +306,8 @@ def bench(
     import sys
 
     from newsqa.bench import performance
-    from newsqa.bench.benchmark import SAMPLE_QUESTIONS
     from newsqa.bench.evaluation import load_queries
+    from newsqa.bench.performance import SAMPLE_QUESTIONS
     from newsqa.ingest import load_paths
 
     settings = _settings(index)

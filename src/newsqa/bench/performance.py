@@ -16,6 +16,12 @@ from newsqa.config import Settings
 from newsqa.index.embedding import DEFAULT_BACKEND, make_embedder
 from newsqa.index.updates import embedding_text, make_chunker
 
+SAMPLE_QUESTIONS = (
+    "Who attended the Victory Day parade in Moscow?",
+    "What did the two leaders pledge in their joint statement?",
+    "How many nations sent troops to the parade?",
+    "What is a good recipe for banana bread?",
+)
 PARTS = ("embedding", "build", "questions", "cold", "recall", "scale")
 
 
