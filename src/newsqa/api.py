@@ -147,6 +147,11 @@ class NewsQA:
         )
         return dataclasses.replace(composer.compose(analysed, passages), question=question)
 
+    def warm_up(self) -> None:
+        """Load everything a question needs (index catalog, question embedder, tokenisers) by
+        answering one, so the first real question is as fast as the rest."""
+        self.ask("What happened?")
+
     def rebuild(
         self, paths: Iterable[Path | str], progress: bool = False, columns: Columns | None = None
     ) -> BuildReport:

@@ -88,7 +88,9 @@ def create_app(settings: Settings) -> Any:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    respond = make_responder(NewsQA.open(settings.index_dir))
+    qa = NewsQA.open(settings.index_dir)
+    qa.warm_up()  # the first question of a fresh page is then as fast as the rest
+    respond = make_responder(qa)
 
     with gr.Blocks(title="newsqa", analytics_enabled=False) as demo:
         gr.Markdown(

@@ -142,7 +142,7 @@ def markdown(p: Performance, command: str) -> str:
     if p.cold:
         c = p.cold
         out += [
-            f"Cold `newsqa ask` from the shell (new process, median of 3): **{c.ask_s:.2f} s**, "
+            f"Cold `newsqa ask` from the shell (new process, median of 3 after one untimed run): **{c.ask_s:.2f} s**, "
             f'peak resident memory {c.peak_rss_mib:.0f} MiB; `python -c "import '
             f'sentence_transformers"` alone: {c.import_reference_s:.2f} s '
             f"(ratio {c.ask_s / c.import_reference_s:.2f}x).",
@@ -152,7 +152,7 @@ def markdown(p: Performance, command: str) -> str:
         r = p.recall
         out += [
             f"Approximate index on real embeddings: the index's {r.vectors} chunk vectors in "
-            f"IVF-SQ8 ({r.lists} lists, {r.probes} probed), the benchmark questions as queries: "
+            f"IVF-fp16 ({r.lists} lists, {r.probes} probed), the benchmark questions as queries: "
             f"recall@10 against exact search **{r.recall_at_10:.3f}**.",
             "",
         ]
