@@ -79,12 +79,14 @@ class ColdStart:
     peak_rss_mib: float  # the largest of those `newsqa ask` processes
 
 
-# `newsqa ask` that reports its own peak memory on exit (a forked child's rusage would
-# include the benchmark process it was forked from)
+# `newsqa ask` that reports its own peak memory on exit: VmHWM starts afresh at exec, while
+# rusage's maxrss would include the benchmark process the child was forked from (Linux)
 _REPORTING = (
-    "import atexit, resource, runpy, sys\n"
-    "atexit.register(lambda: sys.stderr.write("
-    "f'\\nPEAK_RSS_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+    "import atexit, re, runpy, sys\n"
+    "def peak():\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    sys.stderr.write('\\nPEAK_RSS_KB=' + re.search(r'VmHWM:\\s+(\\d+)', status).group(1) + '\\n')\n"
+    "atexit.register(peak)\n"
     "sys.argv = ['newsqa', *sys.argv[1:]]\n"
     "runpy.run_module('newsqa', run_name='__main__')\n"
 )

@@ -109,8 +109,8 @@ class OnnxEmbedder(Embedder):
         return vectors
 
     def encode_query(self, text: str) -> np.ndarray:
-        encoded = self._tokenizer.encode_batch([text])
-        return self._run(self._query_session, encoded)[0]
+        encoded = self._tokenizer.encode(text)  # not encode_batch: no thread pool for one text
+        return self._run(self._query_session, [encoded])[0]
 
     @staticmethod
     def _run(session: Any, encoded: list[Any]) -> np.ndarray:
