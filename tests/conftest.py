@@ -9,11 +9,12 @@ import pytest
 
 from newsqa.api import build_sample_index
 from newsqa.config import Settings
-from newsqa.index.embedding import Embedder
+from newsqa.index.embedding import Embedder, make_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 # what `Answer.to_dict()` and `newsqa ask --json` give, key by key
 ANSWER_KEYS = {"question", "text", "citations", "passages", "abstained", "lead", "confidence"}
+KEPT_ENV = {"NEWSQA_SHARED_DIR", "NEWSQA_CACHE_DIR"}
 
 
 def shared_dir() -> Path:
@@ -32,7 +33,7 @@ requires_data = pytest.mark.skipif(
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    return Embedder(threads=1)
+    return make_embedder(threads=1)
 
 
 @pytest.fixture(scope="session")
@@ -42,10 +43,17 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -
     return index_dir
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _model_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """ONNX exports go to one folder per test run (or NEWSQA_CACHE_DIR when it is set)."""
+    if not os.environ.get("NEWSQA_CACHE_DIR"):
+        os.environ["NEWSQA_CACHE_DIR"] = str(tmp_path_factory.mktemp("model-cache"))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
-        if key.startswith("NEWSQA_") and key != "NEWSQA_SHARED_DIR":
+        if key.startswith("NEWSQA_") and key not in KEPT_ENV:
             monkeypatch.delenv(key)
 
 

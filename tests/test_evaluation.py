@@ -120,8 +120,14 @@ def test_bench_writes_a_markdown_table(tmp_path: Path, sample_index: Path) -> No
     runner = CliRunner()
     index = sample_index  # read-only use of the session's built sample
     report = tmp_path / "bench.md"
-    result = runner.invoke(app, ["bench", "--index", str(index), "--output", str(report)])
+    result = runner.invoke(
+        app,
+        [
+            *("bench", "--index", str(index), "--output", str(report)),
+            *("--parts", "questions,recall,scale", "--scale", "3000"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     text = report.read_text()
-    assert "ask latency p50 / p95 / max" in text and "1 articles" in text
-    assert "peak resident memory" in text
+    assert "warm p50, 4 questions" in text and "recall@10 against exact search" in text
+    assert "| 3,000 | exact |" in text and "Peak resident memory" in text

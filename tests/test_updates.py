@@ -32,9 +32,9 @@ def counted(embedder: Embedder, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cou
     counter = Counter()
     original = embedder.encode
 
-    def encode(texts: Sequence[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+    def encode(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         counter.texts += len(texts)
-        return original(texts, batch_size=batch_size, progress=progress)
+        return original(texts, batch_size=batch_size)
 
     monkeypatch.setattr(embedder, "encode", encode)
     yield counter

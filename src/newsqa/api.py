@@ -14,7 +14,14 @@ from typing import Any, TypedDict, Unpack
 from newsqa.answering.composer import Composer
 from newsqa.articles import Article, normalise_date, normalise_text
 from newsqa.config import DEFAULT_MODEL, Settings
-from newsqa.index.embedding import Embedder
+from newsqa.index.embedding import (
+    DEFAULT_BACKEND,
+    Embedder,
+    compatible,
+    make_embedder,
+    model_id,
+    query_backend,
+)
 from newsqa.index.integrity import IntegrityReport, check_index
 from newsqa.index.store import MANIFEST, IndexStore, IndexUnavailable, Manifest
 from newsqa.index.updates import (
@@ -67,10 +74,12 @@ class NewsQA:
             stamp = _manifest_stamp(self.settings.index_dir)
             if self._store is not None and stamp == self._stamp:
                 return self._store
-            wanted = Embedder(self.settings.model).model_id if self.settings.model else None
+            wanted = model_id(self.settings.model) if self.settings.model else None
             for attempt in range(REOPEN_ATTEMPTS):
                 try:
-                    self._store = IndexStore.open(self.settings.index_dir, model=wanted)
+                    store = IndexStore.open(self.settings.index_dir, model=wanted)
+                    _check_backend(store.manifest, self.settings.backend, self.settings.index_dir)
+                    self._store = store
                     self._stamp = stamp
                     return self._store
                 except (IndexUnavailable, sqlite3.Error, RuntimeError):
@@ -84,9 +93,14 @@ class NewsQA:
 
     @property
     def embedder(self) -> Embedder:
-        """The model the index was built with (or `settings.model` for a new build)."""
-        model = self._store.manifest.model if self._store else self.settings.model or DEFAULT_MODEL
-        return self._embedder_for(model)
+        """The question embedder: the index's model on a backend of its family (torch-free
+        ONNX unless `settings.backend` says otherwise), or the new-build settings."""
+        if self._store is None:
+            return self._build_embedder()
+        manifest = self._store.manifest
+        return self._embedder_for(
+            manifest.model, query_backend(manifest.embedding_backend, self.settings.backend)
+        )
 
     def reader(self) -> _IndexReader:
         """What is derived from the current index (rebuilt when a new index is swapped in)."""
@@ -139,11 +153,16 @@ class NewsQA:
         )
         return dataclasses.replace(composer.compose(analysed, passages), question=question)
 
+    def warm_up(self) -> None:
+        """Load everything a question needs (index catalog, question embedder, tokenisers) by
+        answering one, so the first real question is as fast as the rest."""
+        self.ask("What happened?")
+
     def rebuild(
         self, paths: Iterable[Path | str], progress: bool = False, columns: Columns | None = None
     ) -> BuildReport:
         """Index PATHS from scratch; the old index keeps answering until the new one is in."""
-        embedder = self._embedder_for(self.settings.model or DEFAULT_MODEL)
+        embedder = self._build_embedder()
         return build_from_paths(
             paths, self.settings, embedder, Progress(progress), columns, fresh=True
         )
@@ -163,7 +182,7 @@ class NewsQA:
         items = list(items)
         articles = [item for item in items if isinstance(item, Article)]
         paths = [item for item in items if not isinstance(item, Article)]
-        embedder = self._embedder_for(self._index_model())
+        embedder = self._embedder_for(*self._index_model())
         bars = progress if isinstance(progress, Progress) else Progress(progress)
         limits = IngestLimits.from_settings(self.settings)
         read = load_paths(paths, columns=columns, progress=bars, limits=limits)
@@ -176,24 +195,31 @@ class NewsQA:
         """Remove articles by id or URL (a syndicated copy's URL drops only that outlet)."""
         return remove_from_index(list(keys), self.settings)
 
-    def _index_model(self) -> str:
-        if self.settings.model:
-            return self.settings.model
+    def _index_model(self) -> tuple[str, str]:
+        """(model, backend) that add articles to the index: its own, or a compatible one."""
         try:
-            return Manifest.read(self.settings.index_dir).model
+            manifest = Manifest.read(self.settings.index_dir)
         except IndexUnavailable:
-            return DEFAULT_MODEL
+            return self.settings.model or DEFAULT_MODEL, self.settings.backend or DEFAULT_BACKEND
+        backend = query_backend(manifest.embedding_backend, self.settings.backend)
+        return self.settings.model or manifest.model, backend
 
-    def _embedder_for(self, model: str) -> Embedder:
-        """An embedder of `model`, reusing the loaded one when it is the same model."""
-        if self._embedder is None or self._embedder.model_id != Embedder(model).model_id:
-            self._embedder = Embedder(model, threads=self.settings.torch_threads)
+    def _build_embedder(self) -> Embedder:
+        return self._embedder_for(
+            self.settings.model or DEFAULT_MODEL, self.settings.backend or DEFAULT_BACKEND
+        )
+
+    def _embedder_for(self, model: str, backend: str) -> Embedder:
+        """An embedder of `model` on `backend`, reusing the loaded one when it is the same."""
+        current = self._embedder
+        if current is None or (current.model_id, current.backend) != (model_id(model), backend):
+            self._embedder = make_embedder(model, backend, threads=self.settings.torch_threads)
         return self._embedder
 
     def check(self) -> IntegrityReport:
         """Verify the index on disk (checksums, ids, FTS rows, articles); never raises for
         a damaged index: `report.problems` names each fault and `report.repair` the fix."""
-        wanted = Embedder(self.settings.model).model_id if self.settings.model else None
+        wanted = model_id(self.settings.model) if self.settings.model else None
         return check_index(self.settings.index_dir, model=wanted)
 
     def stats(self) -> dict[str, Any]:
@@ -205,6 +231,8 @@ class NewsQA:
             "chunks": store.chunk_count(),
             "model": store.manifest.model,
             "dimension": store.manifest.dimension,
+            "embedding_backend": store.manifest.embedding_backend,
+            "vector_index": store.manifest.vector_index,
             "chunk_tokens": store.manifest.chunk_tokens,
             "built_at": store.manifest.built_at,
             "first_published": first,
@@ -276,7 +304,7 @@ def build_sample_index(
     settings: Settings, embedder: Embedder | None = None, progress: bool = False
 ) -> BuildReport:
     """Index the built-in sample article into `settings.index_dir`."""
-    embedder = embedder or Embedder(settings.model or DEFAULT_MODEL)
+    embedder = embedder or make_embedder(settings.model, settings.backend)
     return build_from_paths(sample_paths(), settings, embedder, Progress(progress))
 
 
@@ -303,6 +331,17 @@ def ask(question: str, index_dir: Path | str = "index", **options: Unpack[AskOpt
             _open[key] = NewsQA.open(index_dir)
         qa = _open[key]
     return qa.ask(question, **options)
+
+
+def _check_backend(manifest: Manifest, backend: str | None, index_dir: Path) -> None:
+    """An explicitly chosen backend must make vectors like the index's own."""
+    if backend is not None and not compatible(manifest.embedding_backend, backend):
+        raise IndexUnavailable(
+            f"index at {index_dir} was built with the {manifest.embedding_backend} embedding "
+            f"backend; questions embedded by {backend} would not match its vectors. Ask with "
+            f"`--backend {manifest.embedding_backend}` (or leave it out), or rebuild with "
+            f"`newsqa build PATH... --backend {backend} --index {index_dir}`"
+        )
 
 
 def _manifest_stamp(index_dir: Path) -> tuple[int, int] | None:

@@ -37,7 +37,15 @@ ModelOption = Annotated[
         "--model", help="sentence-transformers model name or path (default all-MiniLM-L6-v2)"
     ),
 ]
-
+BackendOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--backend",
+        help="Embedding backend: onnx-int8 (default for builds), onnx-fp32 or torch-fp32 "
+        "[env NEWSQA_BACKEND]; questions default to the index's own family, without torch",
+        show_default=False,
+    ),
+]
 
 RerankerOption = Annotated[
     Optional[str],  # noqa: UP045
@@ -79,12 +87,13 @@ def build(
     paths: PathsArgument,
     index: IndexOption = None,
     model: ModelOption = None,
+    backend: BackendOption = None,
     chunk_tokens: Annotated[Optional[int], typer.Option(help="Max cl100k tokens per chunk")] = None,  # noqa: UP045
     strict: StrictOption = False,
     column: ColumnOption = None,
 ) -> None:
     """Rebuild the index from scratch from PATHS (atomic: the old index serves until done)."""
-    settings = _settings(index, model=model, chunk_tokens=chunk_tokens)
+    settings = _settings(index, model=model, backend=backend, chunk_tokens=chunk_tokens)
     _write(settings, lambda qa: qa.rebuild(paths, progress=True, columns=_columns(column)), strict)
 
 
@@ -104,11 +113,12 @@ def _write(settings: Settings, action: Callable[[NewsQA], BuildReport], strict: 
 def add(
     paths: PathsArgument,
     index: IndexOption = None,
+    backend: BackendOption = None,
     strict: StrictOption = False,
     column: ColumnOption = None,
 ) -> None:
     """Add new articles from PATHS and replace changed ones; unchanged ones are not re-embedded."""
-    settings = _settings(index)
+    settings = _settings(index, backend=backend)
     _write(settings, lambda qa: qa.add(paths, progress=True, columns=_columns(column)), strict)
 
 
@@ -190,10 +200,11 @@ def ask(
         typer.Option(help="Only articles published on or before this date"),
     ] = None,
     reranker: RerankerOption = None,
+    backend: BackendOption = None,
 ) -> None:
     """Answer QUESTION with verbatim, cited sentences from the indexed articles."""
     try:
-        qa = NewsQA.open(_settings(index).index_dir, reranker=reranker)
+        qa = NewsQA.open(_settings(index).index_dir, reranker=reranker, backend=backend)
         answer = qa.ask(question, k=k, sources=source, since=since, until=until)
     except (IndexUnavailable, ValueError, RuntimeError) as exc:
         _fail(str(exc))
@@ -268,6 +279,7 @@ def evaluate_queries(
     limit: Annotated[Optional[int], typer.Option(help="Only the first N queries")] = None,  # noqa: UP045
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON")] = False,
     reranker: RerankerOption = None,
+    backend: BackendOption = None,
     without_evidence: Annotated[
         bool,
         typer.Option(
@@ -285,7 +297,7 @@ def evaluate_queries(
     from newsqa.progress import Progress
 
     try:
-        qa = NewsQA.open(_settings(index).index_dir, reranker=reranker)
+        qa = NewsQA.open(_settings(index).index_dir, reranker=reranker, backend=backend)
         items = load_queries(queries, limit)
     except (IndexUnavailable, ValueError, OSError) as exc:
         _fail(str(exc))
@@ -318,41 +330,57 @@ def bench(
     index: IndexOption = None,
     queries: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option(
-            help="MultiHop-RAG style queries file to time (default: a few sample questions)"
-        ),
+        typer.Option(help="MultiHop-RAG style queries file to time (default: sample questions)"),
     ] = None,
+    corpus: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Articles to time the build and each embedding backend on"),
+    ] = None,
+    articles: Annotated[int, typer.Option(help="Build at most this many articles")] = 60,
     limit: Annotated[int, typer.Option(help="At most this many questions")] = 300,
+    scale: Annotated[
+        str, typer.Option(help="Synthetic scale tests at these chunk counts (comma-separated)")
+    ] = "10000,100000",
+    parts: Annotated[
+        str, typer.Option(help="What to measure: embedding,build,questions,cold,recall,scale")
+    ] = "embedding,build,questions,cold,recall,scale",
     output: Annotated[Path, typer.Option(help="Markdown file for the results")] = Path(
-        "docs/benchmark.md"
+        "docs/performance.md"
     ),
 ) -> None:
-    """Measure ask latency, index size and peak memory; write the table to OUTPUT."""
-    from newsqa.bench.benchmark import SAMPLE_QUESTIONS, run_bench
+    """Measure embedding throughput per backend, build stages, question latency, cold start,
+    approximate-index recall and scale; write the tables to OUTPUT."""
+    import sys
+
+    from newsqa.bench import performance
     from newsqa.bench.evaluation import load_queries
+    from newsqa.bench.performance import SAMPLE_QUESTIONS
+    from newsqa.ingest import load_paths
 
     settings = _settings(index)
     try:
         questions = (
             [q.query for q in load_queries(queries, limit)] if queries else list(SAMPLE_QUESTIONS)
         )
-        holder: dict[str, NewsQA] = {}
-
-        def open_index():  # type: ignore[no-untyped-def]
-            holder["qa"] = NewsQA.open(settings.index_dir)
-            return holder["qa"].ask
-
-        def counts() -> tuple[int, int]:
-            store = holder["qa"].store
-            return store.article_count(), store.chunk_count()
-
-        result = run_bench(settings.index_dir, open_index, questions, counts)
+        loaded = load_paths([corpus]).articles[:articles] if corpus else []
+        has_index = (settings.index_dir / "manifest.json").exists()
+        result = performance.run(
+            loaded,
+            settings,
+            settings.index_dir if has_index else None,
+            (lambda: NewsQA.open(settings.index_dir).ask) if has_index else None,
+            questions,
+            [int(n) for n in scale.split(",") if n.strip()],
+            say=lambda line: console.print(f"[dim]{escape(line)}[/]"),
+            parts=[p.strip() for p in parts.split(",")],
+        )
     except (IndexUnavailable, ValueError, OSError) as exc:
         _fail(str(exc))
         return
+    text = performance.markdown(result, "newsqa " + " ".join(sys.argv[1:]))
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(result.markdown(), encoding="utf-8")
-    out.print(result.markdown())
+    output.write_text(text, encoding="utf-8")
+    out.print(text)
     console.print(f"written to {output}")
 
 

@@ -17,6 +17,9 @@ class Settings:
 
     index_dir: Path = Path("index")
     model: str | None = None  # None: the index's own model (DEFAULT_MODEL for new builds)
+    # embedding backend: torch-fp32, onnx-fp32 or onnx-int8; None: the index's own family
+    # (questions on torch-fp32 indexes use onnx-fp32) and DEFAULT_BACKEND for new builds
+    backend: str | None = None
     chunk_tokens: int = 200
     chunk_overlap: int = 1
     embed_batch_size: int = 64
@@ -33,7 +36,8 @@ class Settings:
     answer_sentences: int = 12
     min_confidence: float = 0.0  # answers less sure than this abstain (0: the calibrated bar)
     reranker: str | None = None  # a sentence-transformers CrossEncoder name or path; off by default
-    torch_threads: int = 0  # 0: torch chooses (all cores)
+    torch_threads: int = 0  # threads for embedding a build; 0: all cores
+    approximate_from: int = 100_000  # chunks from which vectors go to an approximate IVF index
     syndication_threshold: float = 0.85  # word 5-gram Jaccard at which two texts are one story
     # Limits on input (docs/reliability.md): each is reported by name when hit.
     max_file_bytes: int = 64 * 1024 * 1024  # per file, after .gz decompression

@@ -11,6 +11,7 @@ from newsqa.text.sentences import MAX_SENTENCE_CHARS, SentenceSpan, split_senten
 from newsqa.text.tokens import count_tokens
 
 TokenCounter = Callable[[str], int]
+BatchTokenCounter = Callable[[list[str]], list[int]]
 
 
 @dataclass(frozen=True)
@@ -38,16 +39,15 @@ class Chunker:
     model_tokens: TokenCounter | None = None
     model_limit: int = 256
     max_sentence_chars: int = MAX_SENTENCE_CHARS
+    model_tokens_many: BatchTokenCounter | None = None  # the same counts, many texts at once
 
     def chunk(self, article: Article) -> list[Chunk]:
         body = article.body
-        units = self._units(body)
-        cost = [count_tokens(u.text) + 1 for u in units]
-        model_cost = [self.model_tokens(u.text) for u in units] if self.model_tokens else None
+        units, cost, model_cost = self._units(body)
         model_budget = (
             self.model_limit
             - 2
-            - (self.model_tokens(article.title) + 1 if self.model_tokens else 0)
+            - (self._model_counts([article.title])[0] + 1 if self.model_tokens else 0)
         )
         chunks: list[Chunk] = []
         i = 0
@@ -61,16 +61,11 @@ class Chunker:
                 if j > i and not within:
                     break
                 used, model_used, j = used + cost[j], model_used + more_model, j + 1
-            j = self._shrink_to_budget(body, units, i, j)
+            j, tokens = self._shrink_to_budget(body, units, i, j)
             text = body[units[i].start : units[j - 1].end]
             chunks.append(
                 Chunk(
-                    article.article_id,
-                    len(chunks),
-                    text,
-                    units[i].start,
-                    units[j - 1].end,
-                    count_tokens(text),
+                    article.article_id, len(chunks), text, units[i].start, units[j - 1].end, tokens
                 )
             )
             if j >= len(units):
@@ -78,25 +73,55 @@ class Chunker:
             i = max(j - self.overlap, i + 1)
         return chunks
 
-    def _shrink_to_budget(self, body: str, units: list[SentenceSpan], i: int, j: int) -> int:
-        """Per-sentence counts are estimates of the joined text; check exactly and drop tails."""
-        while j - i > 1 and count_tokens(body[units[i].start : units[j - 1].end]) > self.max_tokens:
+    def _shrink_to_budget(
+        self, body: str, units: list[SentenceSpan], i: int, j: int
+    ) -> tuple[int, int]:
+        """Per-sentence counts are estimates of the joined text; check exactly and drop tails.
+        Returns the end and the window's exact cl100k count."""
+        while True:
+            tokens = count_tokens(body[units[i].start : units[j - 1].end])
+            if j - i <= 1 or tokens <= self.max_tokens:
+                return j, tokens
             j -= 1
-        return j
 
-    def _units(self, body: str) -> list[SentenceSpan]:
-        """Sentences; one over the budget is cut at word boundaries (rare: lists, tables)."""
+    def _model_counts(self, texts: list[str]) -> list[int]:
+        """Model word pieces of each text, counted in one batch when the counter can."""
+        if self.model_tokens_many is not None:
+            return self.model_tokens_many(texts)
+        assert self.model_tokens is not None
+        return [self.model_tokens(t) for t in texts]
+
+    def _units(self, body: str) -> tuple[list[SentenceSpan], list[int], list[int] | None]:
+        """Sentences, with cl100k cost (+1 for the joining space) and model cost, each
+        counted once; one over the budget is cut at word boundaries (rare: lists, tables)."""
         limit = self.max_tokens
         if self.model_tokens:
             limit = min(limit, self.model_limit // 2)
+        sentences = split_sentences(body, self.max_sentence_chars)
+        texts = [s.text for s in sentences]
+        cl100k = [count_tokens(t) for t in texts]
+        model = self._model_counts(texts) if self.model_tokens else None
         units: list[SentenceSpan] = []
-        for sentence in split_sentences(body, self.max_sentence_chars):
-            if self._fits(sentence.text, limit):
+        cost: list[int] = []
+        model_cost: list[int] | None = [] if model is not None else None
+        for k, sentence in enumerate(sentences):
+            too_long = cl100k[k] > limit or (model is not None and model[k] > limit)
+            if not too_long:
                 units.append(sentence)
+                cost.append(cl100k[k] + 1)
+                if model_cost is not None and model is not None:
+                    model_cost.append(model[k])
                 continue
-            for piece in _cut_at_words(sentence, limit):
-                units.extend(_halve_until(piece, lambda text: self._fits(text, limit)))
-        return units
+            pieces = [
+                half
+                for piece in _cut_at_words(sentence, limit)
+                for half in _halve_until(piece, lambda text: self._fits(text, limit))
+            ]
+            units.extend(pieces)
+            cost.extend(count_tokens(p.text) + 1 for p in pieces)
+            if model_cost is not None:
+                model_cost.extend(self._model_counts([p.text for p in pieces]))
+        return units, cost, model_cost
 
     def _fits(self, text: str, limit: int) -> bool:
         """`text` is at most `limit` tokens for cl100k and for the embedding model."""

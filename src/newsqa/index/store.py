@@ -67,6 +67,9 @@ class Manifest:
     chunks: int
     built_at: str
     checksums: dict[str, str] = field(default_factory=dict)
+    # how the vectors were made; indexes from before this field were made by torch fp32
+    embedding_backend: str = "torch-fp32"
+    vector_index: str = "flat"  # "flat" (exact) or "ivf" (approximate, see index/vectors.py)
 
     @classmethod
     def read(cls, index_dir: Path) -> Manifest:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,18 @@ class BuildReport:
     rejected: list[Rejection] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
     manifest: Manifest | None = None
+    stages: dict[str, float] = field(
+        default_factory=dict
+    )  # seconds: read, match, chunk, embed, write
+
+
+@contextmanager
+def _timed(report: BuildReport, stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.stages[stage] = report.stages.get(stage, 0.0) + time.perf_counter() - start
 
 
 def make_chunker(settings: Settings, embedder: Embedder) -> Chunker:
@@ -44,6 +58,7 @@ def make_chunker(settings: Settings, embedder: Embedder) -> Chunker:
         model_tokens=embedder.count_tokens,
         model_limit=embedder.max_tokens,
         max_sentence_chars=settings.max_sentence_chars,
+        model_tokens_many=getattr(embedder, "count_tokens_many", None),
     )
 
 
@@ -76,19 +91,23 @@ def update_index(
         dimension=embedder.dimension if new_index else 0,  # else the index's own
         chunk_tokens=settings.chunk_tokens,
         chunk_overlap=settings.chunk_overlap,
+        embedding_backend=embedder.backend,
+        approximate_from=settings.approximate_from,
     ) as writer:
         settings = settings.replace(
             chunk_tokens=writer.chunk_tokens, chunk_overlap=writer.chunk_overlap
         )
         seen: set[str] = set()
         to_embed: list[Article] = []
-        for article in progress.track(articles, "Matching stories", unit="articles"):
-            if _file_article(writer, article, seen, settings.syndication_threshold, report):
-                to_embed.append(article)
+        with _timed(report, "match"):
+            for article in progress.track(articles, "Matching stories", unit="articles"):
+                if _file_article(writer, article, seen, settings.syndication_threshold, report):
+                    to_embed.append(article)
         if to_embed:  # nothing new: the model need not even be loaded
             _embed_into(writer, to_embed, settings, embedder, progress, report)
-        if writer.changed:
-            report.manifest = writer.commit()
+        with _timed(report, "write"):
+            if writer.changed:
+                report.manifest = writer.commit()
         _count_index(writer, report)
     return report
 
@@ -104,6 +123,8 @@ def remove_from_index(keys: Iterable[str], settings: Settings) -> BuildReport:
         dimension=manifest.dimension,
         chunk_tokens=manifest.chunk_tokens,
         chunk_overlap=manifest.chunk_overlap,
+        embedding_backend=manifest.embedding_backend,
+        approximate_from=settings.approximate_from,
     ) as writer:
         for key in keys:
             found = writer.resolve(key.strip(), canonical_url(key))
@@ -140,14 +161,17 @@ def build_from_paths(
     fresh: bool = True,
 ) -> BuildReport:
     """Read files and folders, then rebuild (`fresh`) or update the index with them."""
+    started = time.perf_counter()
     read = load_paths(
         paths, columns=columns, progress=progress, limits=IngestLimits.from_settings(settings)
     )
+    reading = time.perf_counter() - started
     if fresh and not read.articles:
         reasons = "; ".join(f"{r.path}: {r.reason}" for r in read.rejected[:5])
         raise ValueError("no articles to index" + (f" ({reasons})" if reasons else ""))
     report = update_index(read.articles, settings, embedder, progress, fresh=fresh)
     report.rejected = read.rejected
+    report.stages = {"read": reading, **report.stages}
     return report
 
 
@@ -218,16 +242,19 @@ def _embed_into(
     chunker = make_chunker(settings, embedder)
     pieces: list[tuple[Article, list[Chunk]]] = []
     texts: list[str] = []
-    for article in progress.track(articles, "Chunking articles", unit="articles"):
-        chunks = chunker.chunk(article)
-        pieces.append((article, chunks))
-        texts.extend(embedding_text(article, chunk) for chunk in chunks)
-    vectors = _embed(texts, embedder, settings.embed_batch_size, progress)
+    with _timed(report, "chunk"):
+        for article in progress.track(articles, "Chunking articles", unit="articles"):
+            chunks = chunker.chunk(article)
+            pieces.append((article, chunks))
+            texts.extend(embedding_text(article, chunk) for chunk in chunks)
+    with _timed(report, "embed"):
+        vectors = _embed(texts, embedder, settings.embed_batch_size, progress)
     report.embedded += len(texts)
     offset = 0
-    for article, chunks in pieces:
-        writer.add_chunks(article.title, chunks, vectors[offset : offset + len(chunks)])
-        offset += len(chunks)
+    with _timed(report, "write"):
+        for article, chunks in pieces:
+            writer.add_chunks(article.title, chunks, vectors[offset : offset + len(chunks)])
+            offset += len(chunks)
 
 
 def _count_index(writer: IndexWriter, report: BuildReport) -> None:
@@ -238,12 +265,16 @@ def _count_index(writer: IndexWriter, report: BuildReport) -> None:
         store.close()
 
 
+EMBED_GROUP = 512  # texts per encode() call; all texts are sorted by length first
+
+
 def _embed(texts: list[str], embedder: Embedder, batch_size: int, progress: Progress) -> np.ndarray:
+    """All chunks of all articles at once, shortest first, so each batch pads little."""
     if not texts:
-        return np.zeros((0, embedder.dimension), dtype=np.float32)
-    batches = [texts[i : i + batch_size] for i in range(0, len(texts), batch_size)]
-    parts = [
-        embedder.encode(batch, batch_size=batch_size)
-        for batch in progress.track(batches, f"Embedding {len(texts)} chunks", unit="batches")
-    ]
-    return np.vstack(parts)
+        return embedder.empty()
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    groups = [order[i : i + EMBED_GROUP] for i in range(0, len(order), EMBED_GROUP)]
+    vectors = np.empty((len(texts), embedder.dimension), dtype=np.float32)
+    for rows in progress.track(groups, f"Embedding {len(texts)} chunks", unit="groups"):
+        vectors[rows] = embedder.encode([texts[i] for i in rows], batch_size=batch_size)
+    return vectors

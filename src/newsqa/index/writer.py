@@ -16,6 +16,7 @@ import numpy as np
 
 from newsqa.articles import Article, Outlet
 from newsqa.index.chunking import Chunk
+from newsqa.index.embedding import compatible
 from newsqa.index.staging import fsync_tree, new_staging, remove_stale, swap_into_place, writer_lock
 from newsqa.index.store import (
     DATABASE,
@@ -29,6 +30,14 @@ from newsqa.index.store import (
     sha256_of,
 )
 from newsqa.index.syndication import band_keys, shingles
+from newsqa.index.vectors import (
+    APPROXIMATE_FROM,
+    describe,
+    kind_of,
+    maybe_approximate,
+    new_flat,
+    vector_ids,
+)
 
 _ARTICLE_COLUMNS = (
     "article_id, title, body, source, published_at, url, author, category, summary, origin, "
@@ -53,8 +62,12 @@ class IndexWriter:
         dimension: int,
         chunk_tokens: int,
         chunk_overlap: int,
+        embedding_backend: str = "torch-fp32",
+        approximate_from: int = APPROXIMATE_FROM,
     ) -> None:
         self.index_dir = Path(index_dir).absolute()
+        self.approximate_from = approximate_from
+        self.embedding_backend = embedding_backend
         self.fresh = fresh
         self.model = model
         self.dimension = dimension
@@ -64,7 +77,7 @@ class IndexWriter:
         self._lock = writer_lock(self.index_dir)
         self.staging: Path | None = None
         self.db: sqlite3.Connection
-        self.vectors: faiss.IndexIDMap2
+        self.vectors: faiss.Index
         self._next_chunk_id = 0
         self._removed_ids: list[int] = []
 
@@ -239,6 +252,7 @@ class IndexWriter:
         if self._removed_ids:
             self.vectors.remove_ids(np.asarray(self._removed_ids, dtype=np.int64))
             self._removed_ids = []
+        self.vectors = maybe_approximate(self.vectors, self.approximate_from)
         self.db.commit()
         articles = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         chunks = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
@@ -248,9 +262,11 @@ class IndexWriter:
             format_version=FORMAT_VERSION,
             model=self.model,
             dimension=self.dimension,
-            backend=f"faiss-{faiss.__version__}:IndexIDMap2(IndexFlatIP)",
+            backend=describe(self.vectors),
+            vector_index=kind_of(self.vectors),
             chunk_tokens=self.chunk_tokens,
             chunk_overlap=self.chunk_overlap,
+            embedding_backend=self.embedding_backend,
             articles=int(articles),
             chunks=int(chunks),
             built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
@@ -271,6 +287,14 @@ class IndexWriter:
                 f"{manifest.format_version}); adding with {self.model!r} is not possible — "
                 f"rebuild it with `newsqa build PATH... --index {self.index_dir}`"
             )
+        if not compatible(manifest.embedding_backend, self.embedding_backend):
+            raise IndexUnavailable(
+                f"index at {self.index_dir} was built with the {manifest.embedding_backend} "
+                f"embedding backend; {self.embedding_backend} vectors do not match it — add with "
+                f"`--backend {manifest.embedding_backend}` or rebuild with "
+                f"`newsqa build PATH... --backend {self.embedding_backend} --index {self.index_dir}`"
+            )
+        self.embedding_backend = manifest.embedding_backend
         self.dimension = manifest.dimension
         self.chunk_tokens = manifest.chunk_tokens
         self.chunk_overlap = manifest.chunk_overlap
@@ -280,14 +304,14 @@ class IndexWriter:
         self.db = sqlite3.connect(self.staging / DATABASE)
         if self.fresh:
             self.db.executescript(SCHEMA)
-            self.vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(max(self.dimension, 1)))
+            self.vectors = new_flat(self.dimension)
         else:
             self.vectors = faiss.read_index(str(self.staging / VECTORS))
         self.db.executescript(UPDATE_SCHEMA)
         self._backfill_bands()
         stored_max = self.db.execute("SELECT COALESCE(MAX(chunk_id), -1) FROM chunks").fetchone()
-        vector_ids = faiss.vector_to_array(self.vectors.id_map)
-        vector_max = int(vector_ids.max()) if len(vector_ids) else -1
+        stored_ids = vector_ids(self.vectors)
+        vector_max = int(stored_ids.max()) if len(stored_ids) else -1
         self._next_chunk_id = max(int(stored_max[0]), vector_max) + 1
 
     def _backfill_bands(self) -> None:
@@ -351,6 +375,8 @@ def write_index(
     model: str,
     chunk_tokens: int,
     chunk_overlap: int,
+    embedding_backend: str = "torch-fp32",
+    approximate_from: int = APPROXIMATE_FROM,
 ) -> Manifest:
     """Write a complete index (articles as given, no story matching) and swap it into place."""
     dimension = int(vectors.shape[1]) if vectors.ndim == 2 else 0
@@ -364,6 +390,8 @@ def write_index(
         dimension=dimension,
         chunk_tokens=chunk_tokens,
         chunk_overlap=chunk_overlap,
+        embedding_backend=embedding_backend,
+        approximate_from=approximate_from,
     ) as writer:
         for article in articles:
             writer.put_article(article)

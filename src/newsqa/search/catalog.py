@@ -12,6 +12,8 @@ from datetime import date, timedelta
 import numpy as np
 
 from newsqa.index.store import IndexStore
+from newsqa.index.vectors import IVF, kind_of, vector_ids
+from newsqa.search.dense import ApproximateScores, DenseScores, ExactScores, SelectorCache
 
 DAY_TOLERANCE = 1  # a day named in a question matches articles dated ±1 day (time zones)
 
@@ -58,21 +60,20 @@ class Scope:
 
 
 class ChunkCatalog:
-    """Vectors as one matrix plus per-chunk article, outlet and date, loaded once per index."""
+    """Per-chunk article, outlet and date, loaded once per index, and the vectors: one exact
+    matrix for a flat index, the FAISS index itself for an approximate one."""
 
     def __init__(self, store: IndexStore) -> None:
         self.store = store
         total = store.vectors.ntotal
-        import faiss
-
-        self.ids = (
-            faiss.vector_to_array(store.vectors.id_map).astype(np.int64)
-            if total
-            else np.zeros(0, np.int64)
-        )
+        self.approximate = kind_of(store.vectors) == IVF
+        self.ids = vector_ids(store.vectors) if total else np.zeros(0, np.int64)
         self.matrix = (
-            store.vectors.index.reconstruct_n(0, total) if total else np.zeros((0, 1), np.float32)
+            store.vectors.index.reconstruct_n(0, total)
+            if total and not self.approximate
+            else np.zeros((0, 1), np.float32)
         )
+        self._selectors = SelectorCache()
         rows = store.db.execute(
             "SELECT c.chunk_id, a.source, a.outlets, a.published_at, a.article_id "
             "FROM chunks c JOIN articles a USING (article_id)"
@@ -122,22 +123,17 @@ class ChunkCatalog:
             allowed &= ~np.isin(self.article, sorted(scope.excluded))
         return allowed
 
-    def similarities(self, query: np.ndarray) -> np.ndarray:
-        """Inner product of the query with every chunk (rows in catalog order)."""
-        return self.matrix @ query.astype(np.float32)
+    def similarities(self, query: np.ndarray) -> DenseScores:
+        """The question's dense scores: exact below the approximate-index threshold."""
+        if self.approximate:
+            return ApproximateScores(self.store.vectors, self.ids, query, self._selectors)
+        return ExactScores(self.ids, self.matrix, self.row_of, query)
 
     def dense(
-        self, scores: np.ndarray, n: int, allowed: np.ndarray | None
+        self, scores: DenseScores, n: int, allowed: np.ndarray | None
     ) -> list[tuple[int, float]]:
-        """Exact top-n over the allowed rows, from `similarities()`."""
-        rows = np.arange(len(self.ids)) if allowed is None else np.flatnonzero(allowed)
-        if not len(rows):
-            return []
-        subset = scores[rows]
-        n = min(n, len(rows))
-        top = np.argpartition(-subset, n - 1)[:n]
-        top = top[np.argsort(-subset[top])]
-        return [(int(self.ids[rows[i]]), float(subset[i])) for i in top]
+        """Top-n over the allowed rows (filters before ranking), from `similarities()`."""
+        return scores.top(n, allowed)
 
     def lexical(self, match: str, n: int, scope: Scope) -> list[tuple[int, float]]:
         """FTS5 BM25 restricted to the scope inside SQL (so a filter never empties the list)."""

@@ -17,6 +17,7 @@ from newsqa.index.store import IndexStore, StoredChunk
 from newsqa.question import Question, QuestionPart
 from newsqa.records import Passage
 from newsqa.search.catalog import ChunkCatalog, Scope
+from newsqa.search.dense import DenseScores
 from newsqa.search.passage_windows import Window, widen
 from newsqa.text.sentences import split_sentences
 from newsqa.text.tokens import count_tokens
@@ -111,7 +112,7 @@ class Retriever:
     def _searches(
         self,
         part: QuestionPart,
-        scores: np.ndarray,
+        scores: DenseScores,
         scope: Scope,
         whole: QuestionPart,
         lexical_cache: dict[str, list],
@@ -129,7 +130,7 @@ class Retriever:
         ]
 
     def _hybrid(
-        self, match: str, scores: np.ndarray, scope: Scope, lexical_cache: dict[str, list]
+        self, match: str, scores: DenseScores, scope: Scope, lexical_cache: dict[str, list]
     ) -> list[tuple[int, float]]:
         allowed = self.catalog.mask(scope)
         if allowed is not None and not allowed.any() and scope.days:
@@ -180,9 +181,8 @@ class Retriever:
             scored.append((c.chunk_id, score))
         return sorted(scored, key=lambda item: item[1], reverse=True)
 
-    def _similarity(self, scores: np.ndarray, chunk_ids: list[int]) -> dict[int, float]:
-        rows = self.catalog.row_of
-        return {cid: float(scores[rows[cid]]) for cid in chunk_ids if cid in rows}
+    def _similarity(self, scores: DenseScores, chunk_ids: list[int]) -> dict[int, float]:
+        return scores.of(chunk_ids)
 
     def _passages(
         self,

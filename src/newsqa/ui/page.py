@@ -46,7 +46,9 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     import gradio as gr
 
-    qa = qa or NewsQA.open(settings.index_dir)
+    if qa is None:
+        qa = NewsQA.open(settings.index_dir)
+        qa.warm_up()  # the first question of a fresh page is then as fast as the rest
     limits = limits or Limits()
     conversation = Conversation(qa)
 
