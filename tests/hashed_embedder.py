@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from newsqa.index.embedding import Embedder
+from newsqa.index.embedding import DEFAULT_BACKEND, Embedder
 
 MODEL_ID = "hashed-words-test"
 _WORD = re.compile(r"\w+")
@@ -17,8 +17,11 @@ _WORD = re.compile(r"\w+")
 class HashedEmbedder(Embedder):
     """Each word adds 1 to one of 64 dimensions; vectors are L2-normalised."""
 
-    def __init__(self, model: str = MODEL_ID, threads: int | None = None) -> None:
-        super().__init__(model, threads)
+    def __init__(
+        self, model: str | None = MODEL_ID, backend: str | None = None, threads: int | None = None
+    ) -> None:
+        self.model_id = model or MODEL_ID
+        self.backend = backend or DEFAULT_BACKEND
 
     @property
     def dimension(self) -> int:
@@ -31,9 +34,7 @@ class HashedEmbedder(Embedder):
     def count_tokens(self, text: str) -> int:
         return 2 * len(_WORD.findall(text))  # at least the word pieces of real models
 
-    def encode(
-        self, texts: Sequence[str], batch_size: int = 64, progress: bool = False
-    ) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in _WORD.findall(text.lower()):
