@@ -133,8 +133,9 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
 
         asked = [question, turns, chat, sources, status]
         inputs = [question, turns, outlets, since, until]
-        question.submit(ask, inputs, asked).then(None, js=FOCUS_QUESTION)
-        send.click(ask, inputs, asked).then(None, js=FOCUS_QUESTION)
+        # one named endpoint for clients (`/gradio_api/call/ask`); the button is the same call
+        question.submit(ask, inputs, asked, api_name="ask").then(None, js=FOCUS_QUESTION)
+        send.click(ask, inputs, asked, api_visibility="undocumented").then(None, js=FOCUS_QUESTION)
         new.click(clear, None, [question, turns, chat, sources]).then(None, js=FOCUS_QUESTION)
         examples.click(lambda sample: sample[0], examples, question)
         add.click(upload, files, [added, status, outlets, examples, files])

@@ -1,0 +1,263 @@
+"""The chat server under a bounded load: 8 clients ask over HTTP (127.0.0.1 only) while an
+`add` of 100 articles runs and swaps the index; no request may fail.
+
+Latencies are printed (run with `-s`), never asserted: docs/reliability.md records one run.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import socket
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from browser.fixture_articles import ARTICLES, write_jsonl
+from newsqa.api import NewsQA
+from newsqa.config import Settings
+from newsqa.index.embedding import Embedder
+
+pytestmark = pytest.mark.slow
+
+CLIENTS = 8
+QUESTIONS_PER_CLIENT = 50
+ADDED = 100
+LOAD_DEADLINE_S = 150  # every loop is bounded in count and in time
+QUESTIONS = [
+    "When did the Riverside bridge reopen?",
+    "Who cut the ribbon at the Riverside bridge?",
+    "How much did the bridge repairs cost?",
+    "How long will the new steel cables last?",
+    "What budget did the council approve for the central library?",
+    "When will construction of the library begin?",
+    "What did the harbour council vote for?",
+    "Who won the chess championship in Oslo?",  # not in the articles: an abstention
+]
+NEW_QUESTION = "Who restored the lighthouse lamp at Kestrel Point?"
+NEW_URL = "https://wire.example/kestrel-lighthouse"
+WORDS = [
+    "council",
+    "minister",
+    "election",
+    "river",
+    "farmers",
+    "strike",
+    "court",
+    "budget",
+    "school",
+    "hospital",
+    "railway",
+    "festival",
+    "museum",
+    "storm",
+    "police",
+    "market",
+    "factory",
+    "bank",
+    "energy",
+    "drought",
+    "football",
+    "mayor",
+    "tunnel",
+    "airport",
+    "union",
+    "teachers",
+    "prices",
+    "housing",
+    "orchard",
+    "vaccine",
+    "satellite",
+]
+QUESTION_BUBBLE = "<div class='newsqa-bubble newsqa-question'>"
+ARTICLE_COUNT = re.compile(r"data-stat='articles'><small>articles</small> <strong>([\d,]+)<")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def added_articles() -> list[dict[str, str]]:
+    """99 distinct word-salad stories and one with a fact to ask about after the add."""
+    rng = random.Random(15)
+    stories = [
+        {
+            "title": f"Load story {n}",
+            "body": " ".join(
+                " ".join(rng.choice(WORDS) for _ in range(14)).capitalize() + "." for _ in range(8)
+            ),
+            "source": "Load Wire",
+            "url": f"https://wire.example/load/{n}",
+            "published_at": "2024-05-01",
+        }
+        for n in range(ADDED - 1)
+    ]
+    stories.insert(
+        ADDED // 2,
+        {
+            "title": "Kestrel Point lighthouse shines again",
+            "body": (
+                "The Kestrel Point lighthouse was lit again on Saturday after a year in the "
+                "dark. Technician Ingrid Solberg restored the lighthouse lamp at Kestrel Point. "
+                "Visitors may climb the tower from June."
+            ),
+            "source": "Coast Gazette",
+            "url": NEW_URL,
+            "published_at": "2024-05-04",
+        },
+    )
+    return stories
+
+
+def last_reply(chat: str) -> str:
+    """The reply bubble of the newest turn in the conversation HTML."""
+    assert QUESTION_BUBBLE in chat, f"no question in the conversation: {chat[:300]}"
+    turn = chat.rsplit(QUESTION_BUBBLE, 1)[1]
+    return turn.split("</div>", 1)[1]
+
+
+def kind_of(reply: str) -> str:
+    if "newsqa-abstained" in reply:
+        return "abstention"
+    if "newsqa-answer" in reply and "class='newsqa-cite'" in reply:
+        return "answer"
+    return "other"
+
+
+@dataclass
+class Load:
+    latencies: list[float] = field(default_factory=list)
+    kinds: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    article_counts: set[int] = field(default_factory=set)
+    finished_at: list[float] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@pytest.fixture
+def server(tmp_path: Path, embedder: Embedder) -> Iterator[tuple[str, Settings]]:
+    from newsqa.ui import create_app
+    from newsqa.ui.page import launch_options
+
+    settings = Settings(index_dir=tmp_path / "index")
+    qa = NewsQA(settings, embedder)
+    qa.rebuild([write_jsonl(tmp_path / "articles.jsonl", ARTICLES)])
+    qa.warm_up()
+    port = free_port()
+    demo = create_app(settings, qa=qa)
+    demo.launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        quiet=True,
+        **launch_options(),
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/", settings
+    finally:
+        demo.close()
+
+
+def ask(client: Any, question: str) -> tuple[str, str, str]:
+    """(reply bubble, sources panel, status bar) for one question via the page's `ask`."""
+    _, chat, sources, status = client.predict(question, [], "", "", api_name="/ask")
+    return last_reply(chat), sources, status
+
+
+def test_server_answers_under_load_while_add_swaps_the_index(
+    server: tuple[str, Settings], embedder: Embedder, tmp_path: Path
+) -> None:
+    from gradio_client import Client
+
+    url, settings = server
+    clients = [Client(url, verbose=False, download_files=False) for _ in range(CLIENTS)]
+    assert "/ask" in clients[0].view_api(print_info=False, return_format="dict")["named_endpoints"]
+    new_file = write_jsonl(tmp_path / "added.jsonl", added_articles())
+    load = Load()
+    deadline = time.monotonic() + LOAD_DEADLINE_S
+    started = threading.Event()
+    add_done: dict[str, Any] = {}
+
+    def client_loop(n: int, client: Any) -> None:
+        for i in range(QUESTIONS_PER_CLIENT):
+            if time.monotonic() > deadline:
+                with load.lock:
+                    load.errors.append(f"client {n}: deadline passed after {i} questions")
+                return
+            question = QUESTIONS[(n + i) % len(QUESTIONS)]
+            begun = time.perf_counter()
+            try:
+                reply, _sources, status = ask(client, question)
+            except BaseException as exc:  # any error at all fails the test
+                with load.lock:
+                    load.errors.append(f"client {n}, question {i}: {exc!r}")
+                continue
+            took = time.perf_counter() - begun
+            kind = kind_of(reply)
+            count = ARTICLE_COUNT.search(status)
+            with load.lock:
+                load.latencies.append(took)
+                load.finished_at.append(time.monotonic())
+                load.kinds[kind] = load.kinds.get(kind, 0) + 1
+                if kind == "other":
+                    load.errors.append(f"client {n}, {question!r}: {reply[:300]}")
+                if count:
+                    load.article_counts.add(int(count.group(1).replace(",", "")))
+            started.set()
+
+    def add_articles() -> None:
+        assert started.wait(60), "no client got an answer"
+        add_done["start"] = time.monotonic()
+        try:
+            writer = NewsQA(Settings(index_dir=settings.index_dir), embedder)
+            add_done["report"] = writer.add([new_file])
+        except BaseException as exc:
+            add_done["error"] = exc
+        add_done["end"] = time.monotonic()
+
+    threads = [
+        threading.Thread(target=client_loop, args=(n, c), daemon=True)
+        for n, c in enumerate(clients)
+    ]
+    writer = threading.Thread(target=add_articles, daemon=True)
+    t0 = time.monotonic()
+    for thread in [*threads, writer]:
+        thread.start()
+    for thread in [*threads, writer]:
+        thread.join(timeout=max(1.0, deadline - time.monotonic() + 5))
+        assert not thread.is_alive(), "a client or the writer is still running past the deadline"
+    wall = time.monotonic() - t0
+
+    assert load.errors == []
+    assert "error" not in add_done, add_done.get("error")
+    report = add_done["report"]
+    assert report.added == ADDED and report.articles == len(ARTICLES) + ADDED
+    assert len(load.latencies) == CLIENTS * QUESTIONS_PER_CLIENT
+    assert set(load.kinds) <= {"answer", "abstention"} and load.kinds.get("answer", 0) > 0
+    during = [t for t in load.finished_at if add_done["start"] < t < add_done["end"]]
+    assert during, "no question was answered while the add ran"
+    # the clients saw the index before the add and after the swap
+    assert {len(ARTICLES), len(ARTICLES) + ADDED} <= load.article_counts
+
+    reply, sources, _ = ask(Client(url, verbose=False, download_files=False), NEW_QUESTION)
+    assert kind_of(reply) == "answer" and "Ingrid Solberg" in reply, reply
+    assert NEW_URL in sources  # cited from the new article
+
+    ordered = sorted(load.latencies)
+    p50 = statistics.median(ordered)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * len(ordered)) - 1)]
+    print(
+        f"\nload: {CLIENTS} clients x {QUESTIONS_PER_CLIENT} questions, add of {ADDED} "
+        f"articles took {add_done['end'] - add_done['start']:.1f} s "
+        f"({len(during)} requests answered during it); {wall:.1f} s in all; "
+        f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms; "
+        f"replies {load.kinds}"
+    )
