@@ -24,7 +24,12 @@ from newsqa.api import NewsQA
 from newsqa.config import Settings
 from newsqa.index.embedding import Embedder
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    # Gradio's queue calls pandas in ways pandas 3 deprecates: not this code's concern
+    pytest.mark.filterwarnings("ignore:'future.no_silent_downcasting' is deprecated"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 CLIENTS = 8
 QUESTIONS_PER_CLIENT = 50
