@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import random
 import re
-import socket
 import statistics
 import threading
 import time
@@ -24,6 +23,7 @@ from browser.fixture_articles import ARTICLES, write_jsonl
 from newsqa.api import NewsQA
 from newsqa.config import Settings
 from newsqa.index.embedding import Embedder
+from page_server import running_page
 
 pytestmark = [
     pytest.mark.slow,
@@ -85,12 +85,6 @@ QUESTION_BUBBLE = "<div class='newsqa-bubble newsqa-question'>"
 ARTICLE_COUNT = re.compile(r"data-stat='articles'><small>articles</small> <strong>([\d,]+)<")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def added_articles() -> list[dict[str, str]]:
     """99 distinct word-salad stories and one with a fact to ask about after the add."""
     rng = random.Random(15)
@@ -150,26 +144,8 @@ class Load:
 
 @pytest.fixture
 def server(tmp_path: Path, embedder: Embedder) -> Iterator[tuple[str, Settings]]:
-    from newsqa.ui import create_app
-    from newsqa.ui.page import launch_options
-
-    settings = Settings(index_dir=tmp_path / "index")
-    qa = NewsQA(settings, embedder)
-    qa.rebuild([write_jsonl(tmp_path / "articles.jsonl", ARTICLES)])
-    qa.warm_up()
-    port = free_port()
-    demo = create_app(settings, qa=qa)
-    demo.launch(
-        server_name="127.0.0.1",
-        server_port=port,
-        prevent_thread_lock=True,
-        quiet=True,
-        **launch_options(),
-    )
-    try:
-        yield f"http://127.0.0.1:{port}/", settings
-    finally:
-        demo.close()
+    with running_page(tmp_path, embedder) as (url, qa):
+        yield f"{url}/", qa.settings
 
 
 def ask(client: Any, question: str) -> tuple[str, str, str]:

@@ -4,7 +4,6 @@ thread), and Debian's chromium driven by Playwright with every request recorded.
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +12,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser.fixture_articles import ARTICLES, write_jsonl
 from newsqa.api import NewsQA
-from newsqa.config import Settings
 from newsqa.index.embedding import Embedder
+from page_server import running_page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,12 +29,6 @@ CHROMIUM_ARGS = [
 ]
 # A variable outside NEWSQA_* (the suite clears those): CI sets it so a missing browser fails.
 REQUIRE = "REQUIRE_BROWSER_TESTS"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -67,26 +59,8 @@ class Requests:
 def page_server(
     tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
 ) -> Iterator[PageServer]:
-    from newsqa.ui import create_app
-    from newsqa.ui.page import launch_options
-
-    root = tmp_path_factory.mktemp("page")
-    settings = Settings(index_dir=root / "index")
-    qa = NewsQA(settings, embedder)
-    qa.rebuild([write_jsonl(root / "articles.jsonl", ARTICLES)])
-    port = free_port()
-    demo = create_app(settings, qa=qa)
-    demo.launch(
-        server_name="127.0.0.1",
-        server_port=port,
-        prevent_thread_lock=True,
-        quiet=True,
-        **launch_options(),
-    )
-    try:
-        yield PageServer(f"http://127.0.0.1:{port}", settings.index_dir, qa)
-    finally:
-        demo.close()
+    with running_page(tmp_path_factory.mktemp("page"), embedder) as (url, qa):
+        yield PageServer(url, qa.settings.index_dir, qa)
 
 
 @pytest.fixture(scope="session")
