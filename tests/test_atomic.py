@@ -20,44 +20,10 @@ from newsqa.config import Settings
 from newsqa.index.embedding import Embedder
 from newsqa.index.staging import writer_lock
 from newsqa.index.store import MANIFEST
+from word_salad import word_salad
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "Who replaced the steel cables of the harbour bridge?"
-WORDS = [
-    "council",
-    "minister",
-    "harbour",
-    "election",
-    "river",
-    "farmers",
-    "strike",
-    "court",
-    "budget",
-    "school",
-    "hospital",
-    "railway",
-    "festival",
-    "museum",
-    "storm",
-    "police",
-    "market",
-    "factory",
-    "bank",
-    "energy",
-    "drought",
-    "football",
-    "mayor",
-    "tunnel",
-    "airport",
-    "union",
-    "teachers",
-    "prices",
-    "housing",
-    "library",
-    "orchard",
-    "vaccine",
-    "satellite",
-]
 
 
 def _bridge() -> Article:
@@ -76,13 +42,10 @@ def _generated(count: int, seed: int) -> list[dict[str, str]]:
     rng = random.Random(seed)
     stories = []
     for n in range(count):
-        sentences = [
-            " ".join(rng.choice(WORDS) for _ in range(14)).capitalize() + "." for _ in range(8)
-        ]
         stories.append(
             {
                 "title": f"Generated story {seed}-{n}",
-                "body": " ".join(sentences),
+                "body": word_salad(rng),
                 "source": "Test Wire",
                 "url": f"https://wire.example/{seed}/{n}",
             }

@@ -60,8 +60,8 @@ class Composer:
 
     def compose(self, question: Question, passages: list[Passage]) -> Answer:
         asked = question.text
-        known = question.outlets.known
         mentions = question.outlets
+        known = mentions.known
         gaps = evidence_gaps(
             mentions.unknown, question.names, self.count_matches, (), mentions.attributed
         )

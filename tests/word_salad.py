@@ -1,0 +1,51 @@
+"""Test helper: synthetic stories of random news words (never the same story twice)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+
+NEWS_WORDS = (
+    "council",
+    "minister",
+    "harbour",
+    "election",
+    "river",
+    "farmers",
+    "strike",
+    "court",
+    "budget",
+    "school",
+    "hospital",
+    "railway",
+    "festival",
+    "museum",
+    "storm",
+    "police",
+    "market",
+    "factory",
+    "bank",
+    "energy",
+    "drought",
+    "football",
+    "mayor",
+    "tunnel",
+    "airport",
+    "union",
+    "teachers",
+    "prices",
+    "housing",
+    "library",
+    "orchard",
+    "vaccine",
+    "satellite",
+)
+
+
+def word_salad(rng: random.Random, leave_out: Iterable[str] = ()) -> str:
+    """Eight sentences of fourteen random news words (without `leave_out`)."""
+    skip = set(leave_out)
+    words = [w for w in NEWS_WORDS if w not in skip]
+    return " ".join(
+        " ".join(rng.choice(words) for _ in range(14)).capitalize() + "." for _ in range(8)
+    )
