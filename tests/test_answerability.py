@@ -7,10 +7,12 @@ import re
 
 import pytest
 
+from newsqa.answering.typed_sentences import has_answer_type
 from newsqa.api import NewsQA
 from newsqa.articles import make_article
 from newsqa.config import Settings
 from newsqa.index.updates import build_from_articles
+from newsqa.question.answer_type import expected_type
 
 ARCHIVE = [
     make_article(
@@ -125,3 +127,26 @@ def test_min_confidence_trades_answers_for_certainty(qa: NewsQA) -> None:
     sure = NewsQA.open(qa.settings.index_dir, min_confidence=0.999)
     answer = qa.ask(question)
     assert sure.ask(question).abstained == (answer.confidence < 0.999)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which wildly popular show was green lit for a new season?", "name"),
+        ("Where did the data leak occur?", "name"),
+        ("Which company won the contract?", "person"),
+        ("How much will borrowers receive?", "number"),
+        ("What did she say?", None),
+    ],
+)
+def test_questions_say_what_kind_of_answer_they_expect(question: str, kind: str | None) -> None:
+    assert expected_type(question) == kind
+
+
+def test_a_which_question_wants_a_name_the_question_does_not_hold() -> None:
+    asked = "which wildly popular show was green lit for a new season?"
+    assert has_answer_type("“Squid Game” is officially coming back.", "name", asked)
+    assert has_answer_type("Its maker, Netflix, said the show would return.", "name", asked)
+    # a weekday is not a name, and neither is a word the question already uses
+    assert not has_answer_type("The show was green lit on Sunday.", "name", asked)
+    assert not has_answer_type("the Wildly Popular show is back.", "name", asked)
