@@ -4,14 +4,18 @@ answer says what the archive lacks."""
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 
 import pytest
 
+from newsqa.answering.abstention import what_is_missing
+from newsqa.answering.answerability import Answerability, EvidenceSignals
 from newsqa.answering.typed_sentences import has_answer_type
 from newsqa.api import NewsQA
 from newsqa.articles import make_article
 from newsqa.config import Settings
 from newsqa.index.updates import build_from_articles
+from newsqa.question import analyse_question
 from newsqa.question.answer_type import expected_type
 
 ARCHIVE = [
@@ -150,3 +154,11 @@ def test_a_which_question_wants_a_name_the_question_does_not_hold() -> None:
     # a weekday is not a name, and neither is a word the question already uses
     assert not has_answer_type("The show was green lit on Sunday.", "name", asked)
     assert not has_answer_type("the Wildly Popular show is back.", "name", asked)
+
+
+def test_which_question_whose_lead_names_nothing_says_a_name_is_missing() -> None:
+    question = analyse_question("Which shipyard will build the new harbour ferries?")
+    signals = EvidenceSignals(*[0.0] * len(fields(EvidenceSignals)))
+    verdict = Answerability(signals, 0.1, missing_words=(), missing_slot="name")
+    [gap] = what_is_missing(question, verdict)
+    assert gap.startswith("These articles discuss shipyard") and "none gives a name" in gap

@@ -61,18 +61,24 @@ def evidence_gaps(
     return gaps
 
 
-SLOT_NAMES = {"person": "a name", "number": "a number or amount", "date": "a date"}
+SLOT_NAMES = {
+    "person": "a name",
+    "name": "a name",
+    "number": "a number or amount",
+    "date": "a date",
+}
+LISTED_WORDS = 6  # words named on each side of "These articles discuss X, but none mentions Y"
 
 
 def what_is_missing(question: Question, verdict: Answerability) -> list[str]:
     """When the closest articles cover some of the question's words but not what it asks,
     say so: "These articles discuss X, but none mentions Y" (or gives the asked-for kind)."""
     missing = set(verdict.missing_words)
-    covered = [w for w in question.stem_words.values() if w not in missing]
+    covered = [w for w in question.stem_words.values() if w not in missing][:LISTED_WORDS]
     if not covered:
         return []
     if missing:
-        absent = list(verdict.missing_words)
+        absent = list(verdict.missing_words)[:LISTED_WORDS]
         return [f"These articles discuss {_join(covered)}, but none mentions {_join(absent)}."]
     if verdict.missing_slot is not None:
         wanted = SLOT_NAMES[verdict.missing_slot]
