@@ -10,6 +10,7 @@ re-run resumes, embedding only what is not yet in the index.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
@@ -20,8 +21,14 @@ from typing import Any
 from newsqa.articles import Article
 from newsqa.config import Settings
 from newsqa.index.distributed.chunk_stream import ChunkStream
-from newsqa.index.distributed.cluster import RayOptions, embedding_workers, ray_session
-from newsqa.index.distributed.embedding import ChunkEmbedder, EmbeddingSpec
+from newsqa.index.distributed.cluster import (
+    RayOptions,
+    embedding_workers,
+    import_ray,
+    ray_session,
+)
+from newsqa.index.distributed.embedding import EmbeddingSpec, GroupEmbedder, chunk_articles
+from newsqa.index.distributed.grouping import GROUP, length_groups
 from newsqa.index.distributed.matching import StoryMatcher, WriterSpec, can_resume, plan_embedding
 from newsqa.index.distributed.reading import (
     REJECTION,
@@ -56,6 +63,7 @@ def build_with_ray(
     on_commit: OnCommit | None = None,
 ) -> BuildReport:
     """Rebuild (or resume rebuilding) the index from PATHS on Ray; see the module docstring."""
+    import_ray()  # before loading anything: without Ray, one line saying how to install it
     progress = progress or Progress.silent()
     report = BuildReport()
     spec = WriterSpec(
@@ -131,12 +139,15 @@ def _embedded(
     embedder: Embedder,
     options: RayOptions,
 ) -> Iterator[Mapping[str, Any]]:
-    """Chunk batches of the planned articles from the actor pool, in reading order."""
+    """The planned articles' chunks with their vectors, back in reading order.
+
+    Chunking runs as tasks; the chunks are then grouped by length exactly as the local
+    build groups them, each group embedded by the actor pool, and the result sorted back
+    into reading order for the writer.
+    """
     if not plan:
         return iter(())  # nothing new: no actor, no model load
     wanted = {(key.file, key.record) for key in plan}
-    workers = embedding_workers(ray, options)
-    cpus = float(ray.cluster_resources().get("CPU", 1))
     spec = EmbeddingSpec(
         model=settings.model or embedder.model_id,
         backend=embedder.backend,
@@ -145,15 +156,29 @@ def _embedded(
         max_sentence_chars=settings.max_sentence_chars,
         batch_size=settings.embed_batch_size,
     )
-    chunks = articles.filter(lambda row: (row["file"], row["record"]) in wanted).map_batches(
-        ChunkEmbedder,
-        fn_constructor_args=(spec,),
-        compute=ray.data.ActorPoolStrategy(size=workers),
-        # a CPU stays free for the reading and filtering tasks that feed the pool
-        num_cpus=min(1.0, max(cpus - 1, cpus / 2) / workers),
-        batch_size=ARTICLES_PER_TASK,
+    chunks = (
+        articles.filter(lambda row: (row["file"], row["record"]) in wanted)
+        .map_batches(chunk_articles, fn_kwargs={"spec": spec}, batch_size=ARTICLES_PER_TASK)
+        .materialize()
     )
-    return chunks.iter_batches(batch_size=ROWS_PER_BATCH, batch_format="numpy")
+    if chunks.count() == 0:
+        return iter(())
+    workers = embedding_workers(ray, options)
+    cpus = float(ray.cluster_resources().get("CPU", 1))
+    embedded = (
+        chunks.zip(ray.data.from_arrow(length_groups(chunks)))
+        .groupby(GROUP)
+        .map_groups(
+            GroupEmbedder,
+            fn_constructor_args=(spec,),
+            compute=ray.data.ActorPoolStrategy(size=workers),
+            # a CPU stays free for the tasks around the pool (a full pool can starve them)
+            num_cpus=min(1.0, max(cpus - 1, cpus / 2) / workers),
+            batch_format="numpy",
+        )
+        .sort(["file", "record", "position"])
+    )
+    return embedded.iter_batches(batch_size=ROWS_PER_BATCH, batch_format="numpy")
 
 
 def _write(
@@ -224,4 +249,5 @@ def _quiet(ray: ModuleType, progress: Progress) -> None:
     """Keep order through every stage; Ray's own bars only when ours are shown."""
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
-    context.enable_progress_bars = progress.enabled
+    context.enable_progress_bars = False  # our own bar counts articles; Ray's would interleave
+    logging.getLogger("ray.data").setLevel(logging.WARNING)

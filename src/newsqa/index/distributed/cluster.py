@@ -34,10 +34,8 @@ def import_ray() -> ModuleType:
     try:
         import ray
         import ray.data  # the Data library is a separate extra of ray
-    except ImportError as exc:
-        raise RayUnavailable(
-            f"--ray needs Ray Data, which is not installed ({exc.name or exc}): {INSTALL_HINT}"
-        ) from None
+    except ImportError:
+        raise RayUnavailable(f"--ray needs Ray Data, not installed here: {INSTALL_HINT}") from None
     return ray
 
 

@@ -1,24 +1,33 @@
-"""The embedding actor: loads the model once, then chunks and embeds batches of articles."""
+"""Chunking tasks and the embedding actor, batched exactly as the local build batches.
+
+The local build embeds all of a build's chunks sorted by length, in groups of EMBED_GROUP.
+The int8 model quantises each batch's activations as a whole, so a vector depends a little
+on its batch mates; embedding the same groups gives the same vectors (cosine ≥ 0.999).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from newsqa.config import Settings
+from newsqa.index.chunking import Chunker
 from newsqa.index.distributed.rows import keyed_articles
-from newsqa.index.embedding import make_embedder
+from newsqa.index.embedding import Embedder, make_embedder
 from newsqa.index.updates import embedding_text, make_chunker
 
-CHUNK_COLUMNS = ("file", "record", "position", "text", "start", "end", "tokens", "vector")
+CHUNK_COLUMNS = ("file", "record", "position", "text", "start", "end", "tokens")
+EMBED_TEXT = "embed_text"  # what the model reads: the title, then the chunk
+CHARS = "chars"  # its length, by which the local build sorts before batching
 
 
 @dataclass(frozen=True)
 class EmbeddingSpec:
-    """What every actor must agree on to give the local build's chunks and vectors."""
+    """What every worker must agree on to give the local build's chunks and vectors."""
 
     model: str
     backend: str
@@ -29,44 +38,62 @@ class EmbeddingSpec:
     threads: int = 1
 
 
-class ChunkEmbedder:
-    """A class-based Ray Data batch function (an actor pool): article rows in, chunk rows out.
+@lru_cache(maxsize=2)
+def _chunker(spec: EmbeddingSpec) -> Chunker:
+    """One chunker per worker process (it counts tokens with the model's tokenizer only)."""
+    settings = Settings(
+        chunk_tokens=spec.chunk_tokens,
+        chunk_overlap=spec.chunk_overlap,
+        max_sentence_chars=spec.max_sentence_chars,
+    )
+    return make_chunker(settings, _embedder(spec))
 
-    Each chunk row carries its article's read key, so the driver can match chunks to
-    articles whatever order the pool finishes in.
-    """
+
+def _embedder(spec: EmbeddingSpec) -> Embedder:
+    return make_embedder(spec.model, spec.backend, threads=spec.threads)
+
+
+def chunk_articles(batch: Mapping[str, Sequence[Any]], spec: EmbeddingSpec) -> dict[str, Any]:
+    """A Ray Data batch function: article rows in, one row per chunk out (with its key)."""
+    chunker = _chunker(spec)
+    columns: dict[str, list[Any]] = {name: [] for name in (*CHUNK_COLUMNS, EMBED_TEXT)}
+    for key, article in keyed_articles(batch):
+        for chunk in chunker.chunk(article):
+            for name, value in (
+                ("file", key.file),
+                ("record", key.record),
+                ("position", chunk.position),
+                ("text", chunk.text),
+                ("start", chunk.start),
+                ("end", chunk.end),
+                ("tokens", chunk.tokens),
+                (EMBED_TEXT, embedding_text(article, chunk)),
+            ):
+                columns[name].append(value)
+    out: dict[str, Any] = {
+        name: np.asarray(values, dtype=object if name in ("text", EMBED_TEXT) else np.int64)
+        for name, values in columns.items()
+    }
+    out[CHARS] = np.asarray([len(t) for t in columns[EMBED_TEXT]], dtype=np.int64)
+    return out
+
+
+class GroupEmbedder:
+    """A class-based Ray Data function (an actor pool): loads the model once per actor, then
+    embeds one length group at a time in the local build's order."""
 
     def __init__(self, spec: EmbeddingSpec) -> None:
-        self.embedder = make_embedder(spec.model, spec.backend, threads=spec.threads)
-        settings = Settings(
-            chunk_tokens=spec.chunk_tokens,
-            chunk_overlap=spec.chunk_overlap,
-            max_sentence_chars=spec.max_sentence_chars,
-        )
-        self.chunker = make_chunker(settings, self.embedder)
+        self.embedder = _embedder(spec)
         self.batch_size = spec.batch_size
 
-    def __call__(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, Any]:
-        columns: dict[str, list[Any]] = {name: [] for name in CHUNK_COLUMNS if name != "vector"}
-        texts: list[str] = []
-        for key, article in keyed_articles(batch):
-            for chunk in self.chunker.chunk(article):
-                columns["file"].append(key.file)
-                columns["record"].append(key.record)
-                columns["position"].append(chunk.position)
-                columns["text"].append(chunk.text)
-                columns["start"].append(chunk.start)
-                columns["end"].append(chunk.end)
-                columns["tokens"].append(chunk.tokens)
-                texts.append(embedding_text(article, chunk))
-        vectors = (
-            self.embedder.encode(texts, batch_size=self.batch_size)
-            if texts
+    def __call__(self, group: Mapping[str, np.ndarray]) -> dict[str, Any]:
+        order = np.argsort(group["rank"], kind="stable")
+        texts = [str(group[EMBED_TEXT][i]) for i in order]
+        vectors = self.embedder.encode(texts, batch_size=self.batch_size) if texts else None
+        out: dict[str, Any] = {name: np.asarray(group[name])[order] for name in CHUNK_COLUMNS}
+        out["vector"] = (
+            np.ascontiguousarray(vectors, dtype=np.float32)
+            if vectors is not None
             else self.embedder.empty()
         )
-        out: dict[str, Any] = {
-            name: np.asarray(values, dtype=np.int64 if name != "text" else object)
-            for name, values in columns.items()
-        }
-        out["vector"] = np.ascontiguousarray(vectors, dtype=np.float32)
         return out
