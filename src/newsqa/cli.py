@@ -97,7 +97,8 @@ def build(
         typer.Option(
             "--ray",
             help="Read, match, chunk and embed on Ray Data, committing in batches (a killed "
-            "build resumes); starts a local Ray unless --ray-address. Needs newsqa[ray]",
+            "build resumes); starts a local Ray unless --ray-address. Needs "
+            "pip install 'newsqa\\[ray]'",
         ),
     ] = False,
     ray_address: Annotated[
@@ -111,12 +112,18 @@ def build(
         Optional[int],  # noqa: UP045
         typer.Option(help="Embedding actors on Ray (default: the cluster's CPUs less one)"),
     ] = None,
+    ray_commit_every: Annotated[
+        int,
+        typer.Option(help="Articles per commit with --ray (a killed build loses at most these)"),
+    ] = RayOptions.commit_every,
 ) -> None:
     """Rebuild the index from scratch from PATHS (atomic: the old index serves until done)."""
     settings = _settings(index, model=model, backend=backend, chunk_tokens=chunk_tokens)
     options = None
     if ray or ray_address:
-        options = RayOptions(address=ray_address or LOCAL, workers=ray_workers)
+        options = RayOptions(
+            address=ray_address or LOCAL, workers=ray_workers, commit_every=ray_commit_every
+        )
     _write(
         settings,
         lambda qa: qa.rebuild(

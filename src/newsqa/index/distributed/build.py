@@ -39,7 +39,7 @@ from newsqa.index.distributed.reading import (
 )
 from newsqa.index.distributed.rows import ReadKey
 from newsqa.index.embedding import Embedder
-from newsqa.index.store import IndexStore
+from newsqa.index.store import IndexStore, IndexUnavailable
 from newsqa.index.updates import BuildReport
 from newsqa.ingest import IngestLimits
 from newsqa.progress import Progress
@@ -49,7 +49,7 @@ ARTICLES_PER_TASK = 16  # articles per embedding call: small enough to spread, b
 ROWS_PER_BATCH = 256  # rows per batch the driver pulls
 
 
-class IndexChangedDuringBuild(RuntimeError):
+class IndexChangedDuringBuild(IndexUnavailable):
     """Another writer changed the index between the matching pass and the writes."""
 
 
