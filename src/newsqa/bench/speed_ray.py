@@ -33,6 +33,7 @@ class BuildRun:
     word_pieces: int  # what the model read, special tokens included (as in docs/performance.md)
     seconds: float
     stages: dict[str, float]
+    min_cosine: float = 1.0  # against the local one-thread build, chunk by chunk (same ids)
 
     @property
     def articles_per_s(self) -> float:
@@ -102,6 +103,7 @@ def measure(paths: Sequence[Path], workers: Sequence[int], cpus: int) -> list[Bu
                         ),
                         index_dir,
                         one,
+                        root / "local-1",
                     )
                 )
         finally:
@@ -114,6 +116,7 @@ def measure(paths: Sequence[Path], workers: Sequence[int], cpus: int) -> list[Bu
                 lambda: build_from_paths(paths, settings, every),
                 settings.index_dir,
                 one,
+                root / "local-1",
             )
         )
     return runs
@@ -121,14 +124,14 @@ def measure(paths: Sequence[Path], workers: Sequence[int], cpus: int) -> list[Bu
 
 def markdown(runs: Sequence[BuildRun]) -> str:
     lines = [
-        "| build | articles | chunks | seconds | articles/s | tokens/s | stages (s) |",
-        "|---|---|---|---|---|---|---|",
+        "| build | articles | chunks | seconds | articles/s | tokens/s | min cosine | stages (s) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         stages = ", ".join(f"{k} {v:.1f}" for k, v in r.stages.items())
         lines.append(
             f"| {r.how} | {r.articles} | {r.chunks} | {r.seconds:.1f} | "
-            f"{r.articles_per_s:.2f} | {r.tokens_per_s:.0f} | {stages} |"
+            f"{r.articles_per_s:.2f} | {r.tokens_per_s:.0f} | {r.min_cosine:.4f} | {stages} |"
         )
     return "\n".join(lines)
 
