@@ -70,7 +70,7 @@ def ray_cluster(_model_cache: None) -> Iterator[ModuleType]:
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Generated stories with one syndicated copy, one exact copy and one broken file, the
-    sample article, and a dozen MultiHop-RAG articles when the benchmark data is there."""
+    sample article, and six MultiHop-RAG articles when the benchmark data is there."""
     folder = tmp_path_factory.mktemp("archive")
     rng = random.Random(16)
     stories = [
@@ -93,7 +93,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (folder / path.name).write_bytes(path.read_bytes())
     corpus = multihop_dir() / "corpus.json"
     if corpus.exists():
-        articles = json.loads(corpus.read_text("utf-8"))[:12]
+        articles = json.loads(corpus.read_text("utf-8"))[:6]
         (folder / "multihop.json").write_text(json.dumps(articles), "utf-8")
     return folder
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from pathlib import Path
@@ -75,8 +76,8 @@ def build_with_ray(
         embedding_backend=embedder.backend,
         approximate_from=settings.approximate_from,
     )
-    with ray_session(options) as ray:
-        _quiet(ray, progress)
+    with ray_session(options) as ray, warnings.catch_warnings():
+        _configure(ray)
         started = time.perf_counter()
         articles = _read(ray, paths, settings, columns, report)
         report.stages["read"] = time.perf_counter() - started
@@ -245,8 +246,11 @@ class _Counted:
         return self._total
 
 
-def _quiet(ray: ModuleType, progress: Progress) -> None:
-    """Keep order through every stage; Ray's own bars only when ours are shown."""
+def _configure(ray: ModuleType) -> None:
+    """Keep order through every stage; our bar instead of Ray's; no notes on Ray's own API
+    (`zip` is deprecated from Ray 2.64, filters by function are slower than expressions)."""
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message="Use 'expr' instead of 'fn'")
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False  # our own bar counts articles; Ray's would interleave
