@@ -175,6 +175,19 @@ def test_a_rerun_embeds_nothing(
     _assert_same_index(ray_build.index_dir, local_build.index_dir)
 
 
+def test_the_command_runs_on_ray_and_says_when_nothing_changed(
+    ray_build: Built, archive: Path
+) -> None:
+    result = CliRunner().invoke(
+        app, ["build", str(archive), "--ray", "--index", str(ray_build.index_dir)]
+    )
+    output = " ".join(result.output.split())
+    assert result.exit_code == 0, output
+    assert f"indexed {ray_build.report.articles} articles" in output
+    assert "(no changes)" in output
+    assert "committed" not in output  # nothing new, so no batch was committed
+
+
 class Killed(Exception):
     """Stands in for the build being killed right after its first commit."""
 

@@ -15,12 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import faiss
+import numpy as np
+
 from newsqa.config import Settings
 from newsqa.index.distributed.build import build_with_ray
 from newsqa.index.distributed.cluster import RayOptions, import_ray
 from newsqa.index.embedding import Embedder, make_embedder
-from newsqa.index.store import DATABASE
+from newsqa.index.store import DATABASE, VECTORS
 from newsqa.index.updates import BuildReport, build_from_paths
+from newsqa.index.vectors import vector_ids
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,18 @@ def word_pieces(index_dir: Path, embedder: Embedder) -> int:
     return sum(min(embedder.count_tokens(f"{t}\n{x}") + 2, limit) for t, x in rows)
 
 
-def _run(how: str, build: object, index_dir: Path, embedder: Embedder) -> BuildRun:
+def min_cosine(index_dir: Path, reference_dir: Path) -> float:
+    """The lowest cosine between a chunk's vector here and under the same id in the reference."""
+    here, there = (faiss.read_index(str(d / VECTORS)) for d in (index_dir, reference_dir))
+    ids = vector_ids(there)
+    if sorted(vector_ids(here).tolist()) != sorted(ids.tolist()):
+        return float("nan")  # other chunk ids: not the same index
+    return min(float(np.dot(here.reconstruct(int(i)), there.reconstruct(int(i)))) for i in ids)
+
+
+def _run(
+    how: str, build: object, index_dir: Path, embedder: Embedder, reference: Path | None = None
+) -> BuildRun:
     start = time.perf_counter()
     report: BuildReport = build()  # type: ignore[operator]
     seconds = time.perf_counter() - start
@@ -68,6 +83,7 @@ def _run(how: str, build: object, index_dir: Path, embedder: Embedder) -> BuildR
         word_pieces(index_dir, embedder),
         seconds,
         report.stages,
+        min_cosine(index_dir, reference) if reference else 1.0,
     )
 
 
