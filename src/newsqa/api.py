@@ -14,8 +14,9 @@ from typing import Any, TypedDict, Unpack
 from newsqa.answering.composer import Composer
 from newsqa.articles import Article, normalise_date, normalise_text
 from newsqa.config import DEFAULT_MODEL, Settings
-from newsqa.index.distributed.build import OnCommit, build_with_ray
+from newsqa.index.distributed.build import build_with_ray
 from newsqa.index.distributed.cluster import RayOptions
+from newsqa.index.distributed.writing import OnCommit
 from newsqa.index.embedding import (
     DEFAULT_BACKEND,
     Embedder,

@@ -13,8 +13,7 @@ from __future__ import annotations
 import logging
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import islice
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -30,7 +29,7 @@ from newsqa.index.distributed.cluster import (
 )
 from newsqa.index.distributed.embedding import EmbeddingSpec, GroupEmbedder, chunk_articles
 from newsqa.index.distributed.grouping import GROUP, length_groups
-from newsqa.index.distributed.matching import StoryMatcher, WriterSpec, can_resume, plan_embedding
+from newsqa.index.distributed.matching import WriterSpec, can_resume, plan_embedding
 from newsqa.index.distributed.reading import (
     REJECTION,
     articles_of,
@@ -39,19 +38,15 @@ from newsqa.index.distributed.reading import (
     rejection_of,
 )
 from newsqa.index.distributed.rows import ReadKey
+from newsqa.index.distributed.writing import OnCommit, write_in_batches
 from newsqa.index.embedding import Embedder
-from newsqa.index.store import IndexStore, IndexUnavailable
+from newsqa.index.store import IndexStore
 from newsqa.index.updates import BuildReport
 from newsqa.ingest import IngestLimits
 from newsqa.progress import Progress
 
-OnCommit = Callable[[BuildReport, int], None]  # (the report so far, articles read so far)
 ARTICLES_PER_TASK = 16  # articles per embedding call: small enough to spread, big enough to batch
 ROWS_PER_BATCH = 256  # rows per batch the driver pulls
-
-
-class IndexChangedDuringBuild(IndexUnavailable):
-    """Another writer changed the index between the matching pass and the writes."""
 
 
 def build_with_ray(
@@ -92,7 +87,9 @@ def build_with_ray(
         stream = ChunkStream(_embedded(ray, articles, plan, settings, embedder, options))
         total = articles.count()
         rows = progress.track(_Counted(_in_order(articles), total), "Embedding on Ray", "articles")
-        _write(rows, stream, spec, fresh, plan, settings, report, on_commit, options.commit_every)
+        write_in_batches(
+            rows, stream, spec, fresh, plan, settings, report, on_commit, options.commit_every
+        )
         report.stages["embed"] = time.perf_counter() - started - report.stages.get("write", 0.0)
     _count_index(spec.index_dir, report)
     return report
@@ -180,44 +177,6 @@ def _embedded(
         .sort(["file", "record", "position"])
     )
     return embedded.iter_batches(batch_size=ROWS_PER_BATCH, batch_format="numpy")
-
-
-def _write(
-    rows: Iterable[tuple[ReadKey, Article]],
-    stream: ChunkStream,
-    spec: WriterSpec,
-    fresh: bool,
-    plan: set[ReadKey],
-    settings: Settings,
-    report: BuildReport,
-    on_commit: OnCommit | None,
-    commit_every: int,
-) -> None:
-    """File each article again in reading order, store its chunks, commit every batch."""
-    matcher = StoryMatcher(settings.syndication_threshold)
-    rows = iter(rows)
-    read = 0
-    while batch := list(islice(rows, max(1, commit_every))):
-        with spec.open(fresh=fresh and read == 0) as writer:
-            for key, article in batch:
-                if not matcher.file(writer, article, report):
-                    continue
-                if key not in plan:
-                    raise IndexChangedDuringBuild(
-                        f"{spec.index_dir} changed during the build; run it again to resume"
-                    )
-                chunks, vectors = stream.take(key, article.article_id)
-                writer.add_chunks(article.title, chunks, vectors)
-                report.embedded += len(chunks)
-            read += len(batch)
-            if writer.changed:
-                started = time.perf_counter()
-                report.manifest = writer.commit()
-                report.stages["write"] = report.stages.get("write", 0.0) + (
-                    time.perf_counter() - started
-                )
-                if on_commit:
-                    on_commit(report, read)
 
 
 def _count_index(index_dir: Path, report: BuildReport) -> None:
