@@ -38,7 +38,7 @@ pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 # A variable outside NEWSQA_* (the suite clears those): CI sets it so a missing extra fails.
 REQUIRE = "REQUIRE_SCALE_TESTS"
-COMMIT_EVERY = 12  # articles per commit: the archive below takes four commits
+COMMIT_EVERY = 12  # articles per commit for the kill test: the archive takes four commits
 
 
 def _import_ray() -> ModuleType:
@@ -120,9 +120,7 @@ def ray_build(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Built:
     index_dir = tmp_path_factory.mktemp("ray") / "index"
-    report = build_with_ray(
-        [archive], Settings(index_dir=index_dir), embedder, RayOptions(commit_every=COMMIT_EVERY)
-    )
+    report = build_with_ray([archive], Settings(index_dir=index_dir), embedder, RayOptions())
     return Built(index_dir, report)
 
 
@@ -220,8 +218,8 @@ def test_a_killed_build_keeps_what_it_reported_and_resumes(
     resumed = build_with_ray([archive], settings, embedder, RayOptions(commit_every=COMMIT_EVERY))
     assert resumed.unchanged >= reported[0]
     assert resumed.embedded < local_build.report.embedded  # the kept batch is not re-embedded
-    # the rest is embedded in other length groups than one uninterrupted build would form; the
-    # int8 model quantises per batch, so those vectors move a little (as after `newsqa add`)
+    # each commit batch is embedded in its own length groups, as `newsqa add` of those
+    # articles would; the int8 model quantises per batch, so vectors move a little
     _assert_same_index(settings.index_dir, local_build.index_dir, min_cosine=0.98)
 
 

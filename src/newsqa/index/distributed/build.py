@@ -84,7 +84,7 @@ def build_with_ray(
         report.stages["match"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        stream = ChunkStream(_embedded(ray, articles, plan, settings, embedder, options))
+        stream = _embedded(ray, articles, plan, settings, embedder, options)
         total = articles.count()
         rows = progress.track(_Counted(_in_order(articles), total), "Embedding on Ray", "articles")
         write_in_batches(
@@ -132,19 +132,20 @@ def _read(
 def _embedded(
     ray: ModuleType,
     articles: Any,
-    plan: set[ReadKey],
+    plan: Mapping[ReadKey, int],
     settings: Settings,
     embedder: Embedder,
     options: RayOptions,
-) -> Iterator[Mapping[str, Any]]:
-    """The planned articles' chunks with their vectors, back in reading order.
+) -> ChunkStream:
+    """The planned articles' chunks with their vectors, wave by wave.
 
-    Chunking runs as tasks; the chunks are then grouped by length exactly as the local
-    build groups them, each group embedded by the actor pool, and the result sorted back
-    into reading order for the writer.
+    Chunking runs as tasks; each commit batch's chunks (a wave) are then grouped by length
+    exactly as a local build of those articles groups them, and the actor pool embeds one
+    group per call. Waves come back in order, so each batch is written and committed as
+    soon as its own wave is embedded.
     """
     if not plan:
-        return iter(())  # nothing new: no actor, no model load
+        return ChunkStream(iter(()), {})  # nothing new: no actor, no model load
     wanted = {(key.file, key.record) for key in plan}
     spec = EmbeddingSpec(
         model=settings.model or embedder.model_id,
@@ -160,11 +161,13 @@ def _embedded(
         .materialize()
     )
     if chunks.count() == 0:
-        return iter(())
+        return ChunkStream(iter(()), {})
+    waves = {key: place // max(1, options.commit_every) for key, place in plan.items()}
+    groups, counts = length_groups(chunks, waves)
     workers = embedding_workers(ray, options)
     cpus = float(ray.cluster_resources().get("CPU", 1))
     embedded = (
-        chunks.zip(ray.data.from_arrow(length_groups(chunks)))
+        chunks.zip(ray.data.from_arrow(groups))
         .groupby(GROUP)
         .map_groups(
             GroupEmbedder,
@@ -174,9 +177,9 @@ def _embedded(
             num_cpus=min(1.0, max(cpus - 1, cpus / 2) / workers),
             batch_format="numpy",
         )
-        .sort(["file", "record", "position"])
     )
-    return embedded.iter_batches(batch_size=ROWS_PER_BATCH, batch_format="numpy")
+    batches = embedded.iter_batches(batch_size=ROWS_PER_BATCH, batch_format="numpy")
+    return ChunkStream(batches, counts)
 
 
 def _count_index(index_dir: Path, report: BuildReport) -> None:
@@ -212,5 +215,7 @@ def _configure(ray: ModuleType) -> None:
     warnings.filterwarnings("ignore", message="Use 'expr' instead of 'fn'")
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
+    ray_data_log = logging.getLogger("ray.data")
+    ray_data_log.setLevel(logging.ERROR)  # not the note that Ray's bars are off
     context.enable_progress_bars = False  # our own bar counts articles; Ray's would interleave
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    ray_data_log.setLevel(logging.WARNING)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -12,38 +13,36 @@ from newsqa.index.distributed.rows import ReadKey
 
 
 class ChunkStream:
-    """Chunk rows in the articles' reading order (the pool keeps order); `take(key)` gives
-    one article's chunks and vectors, or none for an article too short to chunk."""
+    """Chunk rows as the pool finishes their length groups (wave by wave, in no order
+    inside a wave); `take(key)` waits for all of one article's chunks and gives them in
+    position order with their vectors, or none for an article too short to chunk."""
 
-    def __init__(self, batches: Iterable[Mapping[str, Any]]) -> None:
+    def __init__(self, batches: Iterable[Mapping[str, Any]], counts: Mapping[ReadKey, int]):
         self._rows = self._iter_rows(batches)
-        self._next: tuple[ReadKey, dict[str, Any]] | None = None
-        self._advance()
+        self._counts = counts
+        self._waiting: dict[ReadKey, list[dict[str, Any]]] = defaultdict(list)
 
     def take(self, key: ReadKey, article_id: str) -> tuple[list[Chunk], np.ndarray]:
-        if self._next is not None and self._next[0] < key:
-            raise RuntimeError(f"chunks of article {self._next[0]} came back out of order")
-        chunks: list[Chunk] = []
-        vectors: list[np.ndarray] = []
-        while self._next is not None and self._next[0] == key:
-            row = self._next[1]
-            chunks.append(
-                Chunk(
-                    article_id=article_id,
-                    position=int(row["position"]),
-                    text=str(row["text"]),
-                    start=int(row["start"]),
-                    end=int(row["end"]),
-                    tokens=int(row["tokens"]),
-                )
+        need = self._counts.get(key, 0)
+        while len(self._waiting[key]) < need:
+            found = next(self._rows, None)
+            if found is None:
+                raise RuntimeError(f"the embedded chunks ended before those of article {key}")
+            self._waiting[found[0]].append(found[1])
+        rows = sorted(self._waiting.pop(key, []), key=lambda row: int(row["position"]))
+        chunks = [
+            Chunk(
+                article_id=article_id,
+                position=int(row["position"]),
+                text=str(row["text"]),
+                start=int(row["start"]),
+                end=int(row["end"]),
+                tokens=int(row["tokens"]),
             )
-            vectors.append(np.asarray(row["vector"], dtype=np.float32))
-            self._advance()
-        stacked = np.vstack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
-        return chunks, stacked
-
-    def _advance(self) -> None:
-        self._next = next(self._rows, None)
+            for row in rows
+        ]
+        vectors = [np.asarray(row["vector"], dtype=np.float32) for row in rows]
+        return chunks, np.vstack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
 
     @staticmethod
     def _iter_rows(

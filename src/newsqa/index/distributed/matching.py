@@ -88,12 +88,17 @@ def stored_ids(index_dir: Path) -> set[str]:
 
 def plan_embedding(
     articles: Iterable[tuple[ReadKey, Article]], spec: WriterSpec, fresh: bool, threshold: float
-) -> set[ReadKey]:
-    """The articles whose chunks this build must embed (nothing is committed here)."""
+) -> dict[ReadKey, int]:
+    """The articles whose chunks this build must embed, with their place in the input
+    (nothing is committed here)."""
     matcher = StoryMatcher(threshold)
     report = BuildReport()
     with spec.open(fresh) as writer:
-        return {key for key, article in articles if matcher.file(writer, article, report)}
+        return {
+            key: place
+            for place, (key, article) in enumerate(articles)
+            if matcher.file(writer, article, report)
+        }
 
 
 def can_resume(spec: WriterSpec, input_ids: set[str]) -> bool:

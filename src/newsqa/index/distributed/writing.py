@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
 
 from newsqa.articles import Article
@@ -27,7 +27,7 @@ def write_in_batches(
     stream: ChunkStream,
     spec: WriterSpec,
     fresh: bool,
-    plan: set[ReadKey],
+    plan: Mapping[ReadKey, int],
     settings: Settings,
     report: BuildReport,
     on_commit: OnCommit | None,
