@@ -47,6 +47,7 @@ from newsqa.progress import Progress
 
 ARTICLES_PER_TASK = 16  # articles per embedding call: small enough to spread, big enough to batch
 ROWS_PER_BATCH = 256  # rows per batch the driver pulls
+MAX_BLOCKS = 4096  # blocks the chunks are spread over for embedding
 
 
 def build_with_ray(
@@ -87,9 +88,12 @@ def build_with_ray(
         stream = _embedded(ray, articles, plan, settings, embedder, options)
         total = articles.count()
         rows = progress.track(_Counted(_in_order(articles), total), "Embedding on Ray", "articles")
-        write_in_batches(
-            rows, stream, spec, fresh, plan, settings, report, on_commit, options.commit_every
-        )
+        try:
+            write_in_batches(
+                rows, stream, spec, fresh, plan, settings, report, on_commit, options.commit_every
+            )
+        finally:
+            stream.close()  # stops Ray's executor before the session ends
         report.stages["embed"] = time.perf_counter() - started - report.stages.get("write", 0.0)
     _count_index(spec.index_dir, report)
     return report
@@ -168,6 +172,9 @@ def _embedded(
     cpus = float(ray.cluster_resources().get("CPU", 1))
     embedded = (
         chunks.zip(ray.data.from_arrow(groups))
+        # about one group per block: groupby sorts by group (wave first) and keeps the block
+        # count, so the pool embeds groups side by side and waves come back in order
+        .repartition(min(len(set(groups[GROUP].to_pylist())), MAX_BLOCKS))
         .groupby(GROUP)
         .map_groups(
             GroupEmbedder,
@@ -215,6 +222,9 @@ def _configure(ray: ModuleType) -> None:
     warnings.filterwarnings("ignore", message="Use 'expr' instead of 'fn'")
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
+    # a range-partitioned sort: the groups (wave first) come back in order, so each commit
+    # batch is written as soon as its wave is embedded (Ray's default shuffle hashes)
+    context.shuffle_strategy = ray.data.context.ShuffleStrategy.SORT_SHUFFLE_PULL_BASED
     ray_data_log = logging.getLogger("ray.data")
     ray_data_log.setLevel(logging.ERROR)  # not the note that Ray's bars are off
     context.enable_progress_bars = False  # our own bar counts articles; Ray's would interleave

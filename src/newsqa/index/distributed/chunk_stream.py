@@ -18,6 +18,7 @@ class ChunkStream:
     position order with their vectors, or none for an article too short to chunk."""
 
     def __init__(self, batches: Iterable[Mapping[str, Any]], counts: Mapping[ReadKey, int]):
+        self._batches = batches
         self._rows = self._iter_rows(batches)
         self._counts = counts
         self._waiting: dict[ReadKey, list[dict[str, Any]]] = defaultdict(list)
@@ -43,6 +44,13 @@ class ChunkStream:
         ]
         vectors = [np.asarray(row["vector"], dtype=np.float32) for row in rows]
         return chunks, np.vstack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
+
+    def close(self) -> None:
+        """Stop pulling: the iterator (and the Ray execution behind it) shuts down."""
+        self._rows.close()
+        close = getattr(self._batches, "close", None)
+        if close is not None:
+            close()
 
     @staticmethod
     def _iter_rows(
