@@ -14,6 +14,9 @@ from typing import Any, TypedDict, Unpack
 from newsqa.answering.composer import Composer
 from newsqa.articles import Article, normalise_date, normalise_text
 from newsqa.config import DEFAULT_MODEL, Settings
+from newsqa.index.distributed.build import build_with_ray
+from newsqa.index.distributed.cluster import RayOptions
+from newsqa.index.distributed.writing import OnCommit
 from newsqa.index.embedding import (
     DEFAULT_BACKEND,
     Embedder,
@@ -159,10 +162,23 @@ class NewsQA:
         self.ask("What happened?")
 
     def rebuild(
-        self, paths: Iterable[Path | str], progress: bool = False, columns: Columns | None = None
+        self,
+        paths: Iterable[Path | str],
+        progress: bool = False,
+        columns: Columns | None = None,
+        ray: RayOptions | None = None,
+        on_commit: OnCommit | None = None,
     ) -> BuildReport:
-        """Index PATHS from scratch; the old index keeps answering until the new one is in."""
+        """Index PATHS from scratch; the old index keeps answering until the new one is in.
+
+        With `ray`, reading, chunking and embedding run on Ray Data and the index is committed
+        in batches (`on_commit` hears of each): a killed build resumes where it stopped.
+        """
         embedder = self._build_embedder()
+        if ray is not None:
+            return build_with_ray(
+                paths, self.settings, embedder, ray, Progress(progress), columns, on_commit
+            )
         return build_from_paths(
             paths, self.settings, embedder, Progress(progress), columns, fresh=True
         )

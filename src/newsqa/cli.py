@@ -14,6 +14,7 @@ from rich.table import Table
 
 from newsqa.api import NewsQA
 from newsqa.config import Settings
+from newsqa.index.distributed.cluster import LOCAL, RayOptions
 from newsqa.index.store import IndexUnavailable
 from newsqa.index.updates import BuildReport
 
@@ -91,10 +92,53 @@ def build(
     chunk_tokens: Annotated[Optional[int], typer.Option(help="Max cl100k tokens per chunk")] = None,  # noqa: UP045
     strict: StrictOption = False,
     column: ColumnOption = None,
+    ray: Annotated[
+        bool,
+        typer.Option(
+            "--ray",
+            help="Read, match, chunk and embed on Ray Data, committing in batches (a killed "
+            "build resumes); starts a local Ray unless --ray-address. Needs "
+            "pip install 'newsqa\\[ray]'",
+        ),
+    ] = False,
+    ray_address: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="Ray cluster to run on (implies --ray): auto for a `ray start` cluster on this "
+            "machine, or ray://HOST:10001",
+        ),
+    ] = None,
+    ray_workers: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(help="Embedding actors on Ray (default: the cluster's CPUs less one)"),
+    ] = None,
+    ray_commit_every: Annotated[
+        int,
+        typer.Option(help="Articles per commit with --ray (a killed build loses at most these)"),
+    ] = RayOptions.commit_every,
 ) -> None:
     """Rebuild the index from scratch from PATHS (atomic: the old index serves until done)."""
     settings = _settings(index, model=model, backend=backend, chunk_tokens=chunk_tokens)
-    _write(settings, lambda qa: qa.rebuild(paths, progress=True, columns=_columns(column)), strict)
+    options = None
+    if ray or ray_address:
+        options = RayOptions(
+            address=ray_address or LOCAL, workers=ray_workers, commit_every=ray_commit_every
+        )
+    _write(
+        settings,
+        lambda qa: qa.rebuild(
+            paths, progress=True, columns=_columns(column), ray=options, on_commit=_committed
+        ),
+        strict,
+    )
+
+
+def _committed(report: BuildReport, read: int) -> None:
+    """One line per batch a distributed build commits: these articles are safe from a kill."""
+    console.print(
+        f"[green]committed[/] {read} articles read: {report.added} added, {report.updated} "
+        f"updated, {report.unchanged} unchanged, {report.embedded} chunks embedded"
+    )
 
 
 def _write(settings: Settings, action: Callable[[NewsQA], BuildReport], strict: bool) -> None:

@@ -101,7 +101,7 @@ def update_index(
         to_embed: list[Article] = []
         with _timed(report, "match"):
             for article in progress.track(articles, "Matching stories", unit="articles"):
-                if _file_article(writer, article, seen, settings.syndication_threshold, report):
+                if file_article(writer, article, seen, settings.syndication_threshold, report):
                     to_embed.append(article)
         if to_embed:  # nothing new: the model need not even be loaded
             _embed_into(writer, to_embed, settings, embedder, progress, report)
@@ -175,7 +175,7 @@ def build_from_paths(
     return report
 
 
-def _file_article(
+def file_article(
     writer: IndexWriter, article: Article, seen: set[str], threshold: float, report: BuildReport
 ) -> bool:
     """Decide what `article` is to the index; True when its chunks must be (re)embedded."""
