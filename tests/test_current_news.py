@@ -66,3 +66,12 @@ def test_relative_time_is_removed_from_the_search_text() -> None:
     assert "team" in plan.whole.text
     assert asks_recent("What did the IRS recently announce?")
     assert not asks_recent("What did the IRS announce on June 21, 2022?")
+
+
+def test_each_article_judged_evidence_is_cited(qa: NewsQA) -> None:
+    """The lead's sentence covers the question's words, yet the newer report the source gate
+    also judged to be evidence is shown and cited, with its own account."""
+    answer = qa.ask("Which team won the league championship this week?")
+    cited = list(dict.fromkeys(c.title for c in answer.citations))
+    assert "Riverton Foxes take the title" in cited[:3]
+    assert "The Riverton Foxes won the title" in answer.text
