@@ -75,3 +75,12 @@ def test_each_article_judged_evidence_is_cited(qa: NewsQA) -> None:
     cited = list(dict.fromkeys(c.title for c in answer.citations))
     assert "Riverton Foxes take the title" in cited[:3]
     assert "The Riverton Foxes won the title" in answer.text
+
+
+def test_nearest_chunks_by_embedding_always_reach_the_reranker() -> None:
+    from newsqa.search.retrieval import _candidates
+
+    fused = [[(cid, 1.0 - cid / 100) for cid in range(1, 41)]]
+    nearest = [[(99, 0.9)]]  # the embedding's best chunk, ranked low by its words
+    ids = [c.chunk_id for c in _candidates(fused, fused, 20, nearest)]
+    assert 99 in ids and len(ids) == 20

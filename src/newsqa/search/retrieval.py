@@ -102,7 +102,11 @@ class Retriever:
             for part in plan.parts
             for ranked in self._searches(part, scores, scope, plan.whole, cache)
         ] or whole_lists  # a question of one claim: the whole question is that claim
-        candidates = _candidates(whole_lists, part_lists, self.settings.rerank_pool)
+        # the question's nearest chunks by embedding always reach the reranker, even when
+        # their words rank them low and fusion would leave them out
+        always = self.settings.dense_always
+        nearest = [self.catalog.dense(scores, always, self.catalog.mask(scope))] if always else []
+        candidates = _candidates(whole_lists, part_lists, self.settings.rerank_pool, nearest)
         if not candidates:
             return []
         chunks = self.store.chunks([c.chunk_id for c in candidates])
@@ -277,11 +281,13 @@ def _candidates(
     whole_lists: list[list[tuple[int, float]]],
     part_lists: list[list[tuple[int, float]]],
     pool: int,
+    extra_lists: Sequence[list[tuple[int, float]]] = (),
 ) -> list[Candidate]:
-    """Round-robin over all lists (whole question first), with each chunk's best scores."""
+    """Round-robin over all lists (whole question first, `extra_lists` last), with each
+    chunk's best scores in the whole-question and claim lists."""
     whole_best = _best_normalised(whole_lists)
     part_best = _best_normalised(part_lists)
-    lists = [*whole_lists, *part_lists]
+    lists = [*whole_lists, *part_lists, *extra_lists]
     order: list[int] = []
     seen: set[int] = set()
     depth = max((len(ranked) for ranked in lists), default=0)
