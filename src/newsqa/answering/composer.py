@@ -80,7 +80,8 @@ class Composer:
             return abstain_answer(asked, passages, ())
         signals = source_signals(question, pool, passages, weights, total)
         carried = {s.article_id: frozenset(s.outlets) & set(known) for s in pool}
-        cited = set(self.gate.choose(signals, carried))
+        chosen = self.gate.choose(signals, carried)
+        cited = set(chosen)
         pool = [s for s in pool if s.article_id in cited and not s.words.isdisjoint(weights)]
         top = max(p.score for p in passages) or 1.0
         state = _Selection(set(known), weights, total, _recency(pool) if question.latest else {})
@@ -107,7 +108,7 @@ class Composer:
             lead.sort(key=lambda s: (s.passage.published_at or "", -s.start), reverse=True)
         elif question.temporal:
             lead.sort(key=lambda s: (s.passage.published_at or "", s.start))
-        answer = _answer(asked, lead, self._support(pool, state), passages)
+        answer = _answer(asked, lead, self._support(pool, state, chosen), passages)
         return replace(answer, confidence=round(verdict.probability, 3))
 
     def _threshold(self, question: Question) -> float:
@@ -135,12 +136,15 @@ class Composer:
                 break
             state.add(best)
 
-    def _support(self, pool: list[Sentence], state: _Selection) -> list[Sentence]:
+    def _support(
+        self, pool: list[Sentence], state: _Selection, chosen: list[str]
+    ) -> list[Sentence]:
         """Each cited article's next best sentences (share of question terms), in article
-        order, until it has `per_article` or the answer has `max_sentences`."""
+        order, until it has `per_article` or the answer has `max_sentences`; articles the gate
+        chose that the lead left out follow, most probable first."""
         added: list[Sentence] = []
         ranked = sorted(pool, key=lambda s: -state.share(s.words))
-        for article_id in list(dict.fromkeys(s.article_id for s in state.chosen)):
+        for article_id in dict.fromkeys([*(s.article_id for s in state.chosen), *chosen]):
             picks = []
             for s in ranked:
                 if len(state.chosen) >= self.max_sentences:

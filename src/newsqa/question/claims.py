@@ -8,6 +8,7 @@ from datetime import date
 
 from newsqa.question.dates import date_mentions
 from newsqa.question.outlets import OutletDirectory
+from newsqa.question.relative_time import relative_time_spans
 from newsqa.text.words import content_words, fts_match
 
 # Where multi-part questions change claim: commas, semicolons, and "while/whereas/but/and does…".
@@ -54,7 +55,11 @@ def clauses(question: str) -> list[str]:
 def analyse_part(text: str, directory: OutletDirectory) -> QuestionPart:
     outlets = directory.mentions(text)
     dates = date_mentions(text)
-    spans = sorted([(m.start, m.end) for m in outlets] + [(d.start, d.end) for d in dates])
+    spans = _merged(
+        [(m.start, m.end) for m in outlets]
+        + [(d.start, d.end) for d in dates]
+        + relative_time_spans(text)
+    )
     stripped = text
     for start, end in reversed(spans):
         stripped = f"{stripped[:start]} {stripped[end:]}"
@@ -66,6 +71,17 @@ def analyse_part(text: str, directory: OutletDirectory) -> QuestionPart:
     return QuestionPart(
         stripped, tuple(unique), tuple(dict.fromkeys(d.day for d in dates)), fts_match(stripped)
     )
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping ones joined, so each character is removed once."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
 
 
 def plan_question(question: str, directory: OutletDirectory) -> QuestionPlan:

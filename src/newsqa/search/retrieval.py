@@ -15,10 +15,12 @@ from newsqa.config import Settings
 from newsqa.index.embedding import Embedder
 from newsqa.index.store import IndexStore, StoredChunk
 from newsqa.question import Question, QuestionPart
+from newsqa.question.relative_time import asks_recent
 from newsqa.records import Passage
 from newsqa.search.catalog import ChunkCatalog, Scope
 from newsqa.search.dense import DenseScores
 from newsqa.search.passage_windows import Window, widen
+from newsqa.search.recency import recency_prior
 from newsqa.text.sentences import split_sentences
 from newsqa.text.tokens import count_tokens
 from newsqa.text.words import content_words
@@ -59,8 +61,10 @@ class Retriever:
     2. Each (claim, outlet) pair gets its own hybrid search — dense (exact, over the allowed
        chunks) fused with FTS5 BM25 — with filters applied before ranking.
     3. The lists are interleaved; candidates are reranked by list order, by their best
-       normalised score for the whole question and for any single claim, and by how much of
-       a claim's rare words one sentence of the chunk holds.
+       normalised score for the whole question and for any single claim (a question of one
+       claim is its own claim), by how much of a claim's rare words one sentence of the chunk
+       holds, and, for questions about current news ("this week", "recently"), by how recent
+       the chunk's article is among the candidates.
     4. Each chunk is widened with whole neighbouring sentences up to `passage_tokens`.
     """
 
@@ -97,12 +101,17 @@ class Retriever:
             ranked
             for part in plan.parts
             for ranked in self._searches(part, scores, scope, plan.whole, cache)
-        ]
-        candidates = _candidates(whole_lists, part_lists, self.settings.rerank_pool)
+        ] or whole_lists  # a question of one claim: the whole question is that claim
+        # the question's nearest chunks by embedding always reach the reranker, even when
+        # their words rank them low and fusion would leave them out
+        always = self.settings.dense_always
+        nearest = [self.catalog.dense(scores, always, self.catalog.mask(scope))] if always else []
+        candidates = _candidates(whole_lists, part_lists, self.settings.rerank_pool, nearest)
         if not candidates:
             return []
         chunks = self.store.chunks([c.chunk_id for c in candidates])
-        ranked = self._rerank(candidates, chunks, question.search_words)
+        recent = asks_recent(question.text)
+        ranked = self._rerank(candidates, chunks, question.search_words, recent)
         similarity = self._similarity(scores, [cid for cid, _ in ranked])
         return self._passages(ranked, chunks, similarity, k)
 
@@ -163,9 +172,18 @@ class Retriever:
         candidates: list[Candidate],
         chunks: dict[int, StoredChunk],
         claims: Sequence[frozenset[str]],
+        recent: bool = False,
     ) -> list[tuple[int, float]]:
         idf = self.catalog.idf(set().union(*claims))
         weights = self.settings.rerank_weights
+        newest = (
+            recency_prior(
+                ((ch.article_id, ch.published_at) for ch in chunks.values()),
+                self.settings.recency_days,
+            )
+            if recent and self.settings.recency_weight
+            else {}
+        )
         scored = []
         for c in candidates:
             chunk = chunks.get(c.chunk_id)
@@ -177,6 +195,7 @@ class Retriever:
                 + weights[1] * c.whole
                 + weights[2] * c.part
                 + weights[3] * coverage
+                + self.settings.recency_weight * newest.get(chunk.article_id, 0.0)
             )
             scored.append((c.chunk_id, score))
         return sorted(scored, key=lambda item: item[1], reverse=True)
@@ -262,11 +281,13 @@ def _candidates(
     whole_lists: list[list[tuple[int, float]]],
     part_lists: list[list[tuple[int, float]]],
     pool: int,
+    extra_lists: Sequence[list[tuple[int, float]]] = (),
 ) -> list[Candidate]:
-    """Round-robin over all lists (whole question first), with each chunk's best scores."""
+    """Round-robin over all lists (whole question first, `extra_lists` last), with each
+    chunk's best scores in the whole-question and claim lists."""
     whole_best = _best_normalised(whole_lists)
     part_best = _best_normalised(part_lists)
-    lists = [*whole_lists, *part_lists]
+    lists = [*whole_lists, *part_lists, *extra_lists]
     order: list[int] = []
     seen: set[int] = set()
     depth = max((len(ranked) for ranked in lists), default=0)
