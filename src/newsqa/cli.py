@@ -91,9 +91,34 @@ def build(
     chunk_tokens: Annotated[Optional[int], typer.Option(help="Max cl100k tokens per chunk")] = None,  # noqa: UP045
     strict: StrictOption = False,
     column: ColumnOption = None,
+    store: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--store",
+            help="Where questions are searched: embedded (default: FAISS + SQLite in the index "
+            "folder) or milvus (needs pip install 'newsqa[milvus]') [env NEWSQA_STORE]",
+            show_default=False,
+        ),
+    ] = None,
+    milvus_uri: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--milvus-uri",
+            help="With --store milvus: a milvus-lite file (default INDEX.milvus.db beside the "
+            "index) or a server, e.g. http://milvus:19530 [env NEWSQA_MILVUS_URI]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Rebuild the index from scratch from PATHS (atomic: the old index serves until done)."""
-    settings = _settings(index, model=model, backend=backend, chunk_tokens=chunk_tokens)
+    settings = _settings(
+        index,
+        model=model,
+        backend=backend,
+        chunk_tokens=chunk_tokens,
+        store=store,
+        milvus_uri=milvus_uri,
+    )
     _write(settings, lambda qa: qa.rebuild(paths, progress=True, columns=_columns(column)), strict)
 
 
