@@ -16,11 +16,8 @@ TEXT_BYTES = 65_535  # Milvus VARCHAR limit
 SHORT_BYTES = 4_096
 OUTLETS = 64  # outlets recorded per chunk (a story carried by more is still found by source)
 BATCH = 500  # rows per insert
-LEXICAL_FIELDS = ("text_sparse", "title_sparse")
-ANALYZER = {
-    "tokenizer": "standard",
-    "filter": ["lowercase", {"type": "stemmer", "language": "english"}],
-}
+ANALYZER = {"tokenizer": "standard", "filter": ["lowercase"]}
+BM25_K1, BM25_B = 1.2, 0.75  # FTS5's constants (Milvus's server defaults; milvus-lite's k1 is 1.5)
 READ_BATCH = 4_000  # rows per page when listing every chunk
 
 FIELDS = [
@@ -126,12 +123,17 @@ def _schema(client: Any, dimension: int) -> tuple[Any, Any]:
     schema.add_field("position", DataType.INT64)
     schema.add_field("start", DataType.INT64)
     schema.add_field("end", DataType.INT64)
-    # BM25 over title and text as two fields, summed at search time as FTS5 sums its columns
-    # (standard tokenizer, lower case, English stemmer: close to FTS5's porter unicode61)
-    for name, size in (("text", TEXT_BYTES), ("title", SHORT_BYTES)):
-        schema.add_field(
-            name, DataType.VARCHAR, max_length=size, enable_analyzer=True, analyzer_params=ANALYZER
-        )
+    schema.add_field("text", DataType.VARCHAR, max_length=TEXT_BYTES)
+    schema.add_field("title", DataType.VARCHAR, max_length=SHORT_BYTES)
+    # BM25 reads `terms`: title and text as the index's FTS5 tokenizer (porter unicode61) cut
+    # them, so both stores count the same words; Milvus only splits them again at spaces
+    schema.add_field(
+        "terms",
+        DataType.VARCHAR,
+        max_length=TEXT_BYTES,
+        enable_analyzer=True,
+        analyzer_params=ANALYZER,
+    )
     schema.add_field("source", DataType.VARCHAR, max_length=512)
     schema.add_field(
         "outlets",
@@ -145,20 +147,23 @@ def _schema(client: Any, dimension: int) -> tuple[Any, Any]:
     schema.add_field("url", DataType.VARCHAR, max_length=SHORT_BYTES)
     schema.add_field("fingerprint", DataType.VARCHAR, max_length=64)
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dimension)
-    for name in ("text", "title"):
-        schema.add_field(f"{name}_sparse", DataType.SPARSE_FLOAT_VECTOR)
-        schema.add_function(
-            Function(
-                name=f"{name}_bm25",
-                function_type=FunctionType.BM25,
-                input_field_names=[name],
-                output_field_names=[f"{name}_sparse"],
-            )
+    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    schema.add_function(
+        Function(
+            name="terms_bm25",
+            function_type=FunctionType.BM25,
+            input_field_names=["terms"],
+            output_field_names=["sparse"],
         )
+    )
     indexes = client.prepare_index_params()
     indexes.add_index("vector", index_type="AUTOINDEX", metric_type="IP")
-    for name in LEXICAL_FIELDS:
-        indexes.add_index(name, index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
+    indexes.add_index(
+        "sparse",
+        index_type="SPARSE_INVERTED_INDEX",
+        metric_type="BM25",
+        params={"bm25_k1": BM25_K1, "bm25_b": BM25_B},
+    )
     return schema, indexes
 
 
@@ -178,6 +183,7 @@ def _entity(row: ChunkRow) -> dict[str, Any]:
         "published_at": published,
         "day": published[:10],
         "url": _cut(chunk.url or "", SHORT_BYTES),
+        "terms": _cut(row.terms, TEXT_BYTES),
         "fingerprint": row.fingerprint,
         "vector": np.asarray(row.vector, dtype=np.float32).tolist(),
     }

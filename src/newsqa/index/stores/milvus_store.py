@@ -14,11 +14,11 @@ import numpy as np
 from newsqa.articles import Article
 from newsqa.index.scope import Scope, near_days
 from newsqa.index.store import IndexStore, IndexUnavailable, Manifest, StoredChunk
-from newsqa.index.stores.milvus_chunks import LEXICAL_FIELDS, MilvusChunks, _strings, quote
+from newsqa.index.stores.fts_terms import Fts5Terms
+from newsqa.index.stores.milvus_chunks import MilvusChunks, _strings, quote
 from newsqa.index.stores.milvus_client import milvus_client
 from newsqa.index.stores.protocol import Prefetched, Ranked
 
-FIELD_DEPTH = 3  # hits per BM25 field searched for each wanted result
 _TERM = re.compile(r'"([^"]*)"')
 
 
@@ -40,10 +40,10 @@ def milvus_filter(scope: Scope) -> str:
     return " and ".join(parts)
 
 
-def bm25_text(match: str) -> str:
-    """The words of an FTS5 MATCH expression (`"a" OR "b"`), as BM25 query text."""
+def match_words(match: str) -> list[str]:
+    """The words of an FTS5 MATCH expression (`"a" OR "b"`)."""
     words = _TERM.findall(match) or re.findall(r"\w+", match)
-    return " ".join(w for w in words if w.strip())
+    return [w for w in words if w.strip()]
 
 
 class MilvusStore:
@@ -54,6 +54,7 @@ class MilvusStore:
         self.manifest: Manifest = catalogue.manifest
         self.index_dir = catalogue.index_dir
         self.collection = chunks
+        self.terms = Fts5Terms()  # question words cut as the chunks' terms were
 
     @classmethod
     def open(
@@ -87,7 +88,7 @@ class MilvusStore:
         return {}  # Milvus filters inside each search; nothing to share between scopes
 
     def question_search(self, vector: np.ndarray, prefetched: Prefetched) -> MilvusSearch:
-        return MilvusSearch(self.collection, vector)
+        return MilvusSearch(self.collection, vector, self.terms)
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, StoredChunk]:
         return self.collection.stored(chunk_ids)
@@ -139,8 +140,9 @@ class MilvusStore:
 class MilvusSearch:
     """One question's searches in Milvus: each scope is a filter expression inside the search."""
 
-    def __init__(self, chunks: MilvusChunks, vector: np.ndarray) -> None:
+    def __init__(self, chunks: MilvusChunks, vector: np.ndarray, terms: Fts5Terms) -> None:
         self.chunks = chunks
+        self.terms = terms
         self.vector = np.asarray(vector, dtype=np.float32).reshape(-1).tolist()
         self._vectors: dict[int, np.ndarray] = {}
 
@@ -157,17 +159,14 @@ class MilvusSearch:
         return self._search([self.vector], "vector", "IP", n, scope)
 
     def lexical(self, match: str, n: int, scope: Scope) -> Ranked:
-        text = bm25_text(match)
-        if not text:
+        terms = self.terms.words(match_words(match))
+        if not terms:
             return []
-        # FTS5 sums BM25 over title and text; here each field is searched (deeper, so a chunk
-        # found by both is scored by both) and the scores are summed the same way
-        summed: dict[int, float] = {}
-        for field in LEXICAL_FIELDS:
-            for cid, score in self._search([text], field, "BM25", FIELD_DEPTH * n, scope):
-                # milvus-lite reports BM25 scores negated; a server reports them positive
-                summed[cid] = summed.get(cid, 0.0) + abs(score)
-        return sorted(summed.items(), key=lambda hit: hit[1], reverse=True)[:n]
+        # milvus-lite reports BM25 scores negated; a server reports them positive
+        hits = [
+            (cid, abs(score)) for cid, score in self._search([terms], "sparse", "BM25", n, scope)
+        ]
+        return sorted(hits, key=lambda hit: hit[1], reverse=True)
 
     def similarity(self, chunk_ids: Sequence[int]) -> dict[int, float]:
         wanted = [cid for cid in chunk_ids if cid not in self._vectors]

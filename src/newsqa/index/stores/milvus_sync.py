@@ -18,6 +18,7 @@ import faiss
 import numpy as np
 
 from newsqa.index.store import DATABASE, VECTORS, Manifest, StoredChunk
+from newsqa.index.stores.fts_terms import Fts5Terms
 from newsqa.index.stores.milvus_chunks import MilvusChunks
 from newsqa.index.stores.milvus_client import milvus_client
 from newsqa.index.stores.placement import StorePlacement
@@ -140,8 +141,13 @@ def _rows(
         f"USING (article_id) WHERE c.article_id IN ({marks}) ORDER BY c.chunk_id",
         list(article_ids),
     ).fetchall()
+    terms = Fts5Terms().documents([(row[0], row[6], row[3]) for row in found])
     rows = []
     for row in found:
         chunk = StoredChunk(*row[:10], tuple(json.loads(row[10] or "[]")))
-        rows.append(ChunkRow(chunk, vectors.get(chunk.chunk_id), prints[chunk.article_id]))
+        rows.append(
+            ChunkRow(
+                chunk, vectors.get(chunk.chunk_id), terms[chunk.chunk_id], prints[chunk.article_id]
+            )
+        )
     return rows

@@ -93,10 +93,12 @@ class NewsStore(Protocol):
 @dataclass(frozen=True)
 class ChunkRow:
     """One chunk as a remote store holds it: the cited text, its article's metadata (for
-    filters and citations) and its vector; `fingerprint` changes when any of them does."""
+    filters and citations), its vector and its BM25 terms (title and text as the index's
+    tokenizer cuts them); `fingerprint` changes when any of them does."""
 
     chunk: StoredChunk
     vector: np.ndarray
+    terms: str
     fingerprint: str
 
 
