@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -44,6 +44,22 @@ class Scope:
             clauses.append(f"a.article_id NOT IN ({','.join('?' * len(self.excluded))})")
             params.extend(sorted(self.excluded))
         return " AND ".join(clauses), params
+
+    def admits(
+        self, article_id: str, source: str, outlets: Sequence[str], published_at: str
+    ) -> bool:
+        """Whether a chunk of this article is in scope (the rules of the embedded store's
+        masks: an outlet is the source or any outlet that carried the story; an undated
+        article fails `since` and `days`)."""
+        if self.sources is not None and not self.sources & {source, *outlets}:
+            return False
+        if self.days and published_at[:10] not in near_days(self.days):
+            return False
+        if self.since and not published_at >= self.since:
+            return False
+        if self.until and not published_at <= self.until:
+            return False
+        return article_id not in self.excluded
 
     @property
     def unrestricted(self) -> bool:

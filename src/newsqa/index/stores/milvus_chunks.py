@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from newsqa.index.store import IndexUnavailable, StoredChunk
+from newsqa.index.store import StoredChunk
+from newsqa.index.stores.milvus_filters import outlet_list, strings
 from newsqa.index.stores.protocol import ChunkRow
 
 TEXT_BYTES = 65_535  # Milvus VARCHAR limit
@@ -38,8 +39,9 @@ FIELDS = [
 class MilvusChunks:
     """The chunk collection; `name` is the collection, created on first use."""
 
-    def __init__(self, client: Any, name: str, dimension: int) -> None:
+    def __init__(self, client: Any, name: str, dimension: int, uri: str = "") -> None:
         self.client = client
+        self.uri = uri
         self.name = name
         self.dimension = dimension
 
@@ -67,7 +69,7 @@ class MilvusChunks:
         ids = list(article_ids)
         for start in range(0, len(ids), BATCH):
             self.client.delete(
-                self.name, filter=f"article_id in {_strings(ids[start : start + BATCH])}"
+                self.name, filter=f"article_id in {strings(ids[start : start + BATCH])}"
             )
 
     def delete_chunks(self, chunk_ids: Sequence[int]) -> None:
@@ -142,6 +144,7 @@ def _schema(client: Any, dimension: int) -> tuple[Any, Any]:
         max_capacity=OUTLETS,
         max_length=512,
     )
+    schema.add_field("outlet_list", DataType.VARCHAR, max_length=TEXT_BYTES)
     schema.add_field("published_at", DataType.VARCHAR, max_length=64)
     schema.add_field("day", DataType.VARCHAR, max_length=16)
     schema.add_field("url", DataType.VARCHAR, max_length=SHORT_BYTES)
@@ -180,6 +183,7 @@ def _entity(row: ChunkRow) -> dict[str, Any]:
         "title": _cut(chunk.title, SHORT_BYTES),
         "source": _cut(chunk.source or "", 512),
         "outlets": [_cut(o, 512) for o in chunk.outlets[:OUTLETS]],
+        "outlet_list": _cut(outlet_list(chunk.source or "", chunk.outlets), TEXT_BYTES),
         "published_at": published,
         "day": published[:10],
         "url": _cut(chunk.url or "", SHORT_BYTES),
@@ -209,17 +213,3 @@ def _cut(text: str, limit: int) -> str:
     """`text` cut to at most `limit` UTF-8 bytes (Milvus counts VARCHAR length in bytes)."""
     data = text.encode("utf-8")
     return text if len(data) <= limit else data[:limit].decode("utf-8", errors="ignore")
-
-
-def _strings(values: Iterable[str]) -> str:
-    """A Milvus list literal of strings."""
-    return "[" + ", ".join(quote(v) for v in values) + "]"
-
-
-def quote(value: str) -> str:
-    """A Milvus string literal."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def collection_problem(exc: Exception, name: str) -> IndexUnavailable:
-    return IndexUnavailable(f"Milvus collection {name!r} cannot be read ({exc})")

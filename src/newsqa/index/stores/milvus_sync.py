@@ -38,7 +38,7 @@ class SyncReport:
 
 def milvus_chunks(placement: StorePlacement, dimension: int) -> MilvusChunks:
     client = milvus_client(placement.milvus_uri, placement.milvus_token)
-    return MilvusChunks(client, placement.milvus_collection, dimension)
+    return MilvusChunks(client, placement.milvus_collection, dimension, placement.milvus_uri)
 
 
 def sync_milvus(index_dir: Path, manifest: Manifest, placement: StorePlacement) -> SyncReport:

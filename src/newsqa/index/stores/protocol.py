@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -18,7 +18,8 @@ from newsqa.index.scope import Scope
 from newsqa.index.store import Manifest, StoredChunk
 
 Ranked = list[tuple[int, float]]  # (chunk id, score), best first
-Prefetched = Mapping[str, Ranked]  # unfiltered BM25 hits per FTS5 MATCH expression
+# a store's own unfiltered BM25 hits per FTS5 MATCH expression, handed back to its searches
+Prefetched = Mapping[str, Sequence[Any]]
 
 
 class QuestionSearch(Protocol):
