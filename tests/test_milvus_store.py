@@ -44,7 +44,7 @@ def _newsroom() -> list[Article]:
             title="Storm closes the mountain pass",
             body="A late storm closed the mountain pass for two days. Snow ploughs cleared "
             "the road on Thursday and traffic resumed.",
-            source="Valley Post",
+            source="Valley Post | Mountain News",
             published_at="2024-03-07",
             url="https://post.example/pass",
         ),
@@ -101,8 +101,8 @@ def test_outlet_and_date_filters_apply_before_ranking(tmp_path: Path, embedder: 
     build_from_articles(_newsroom(), settings, embedder)
     qa = NewsQA(Settings(index_dir=settings.index_dir), embedder)
     question = "What did the storm do?"
-    only_post = qa.ask(question, sources=["Valley Post"])
-    assert {p.source for p in only_post.passages} == {"Valley Post"}
+    only_post = qa.ask(question, sources=["Valley Post | Mountain News"])
+    assert {p.source for p in only_post.passages} == {"Valley Post | Mountain News"}
     early = qa.ask(question, until="2024-03-04")
     assert {p.title for p in early.passages} == {"Harbour ferry sinks off the cape"}
 
@@ -117,7 +117,7 @@ def test_check_names_a_collection_out_of_step_with_the_folder(
     qa = NewsQA(Settings(index_dir=settings.index_dir), embedder)
     assert qa.check().sound
     client = milvus_client(settings.milvus_uri)
-    client.delete(settings.milvus_collection, filter='source == "Valley Post"')
+    client.delete(settings.milvus_collection, filter='source == "Valley Post | Mountain News"')
     report = qa.check()
     assert not report.sound and "missing" in report.problems[0]
     assert "--store milvus" in report.repair

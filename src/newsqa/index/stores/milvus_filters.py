@@ -16,9 +16,9 @@ def milvus_filter(scope: Scope, lite: bool = False) -> str:
     parts: list[str] = []
     if scope.sources is not None:
         names = sorted(scope.sources)
-        plain = lite and not any(c in name for name in names for c in '%_|\\"')
+        plain = lite and not any(c in name for name in names for c in '%_\\"')
         if plain:
-            likes = " or ".join(f'outlet_list like "%|{name}|%"' for name in names)
+            likes = " or ".join(f'outlet_list like "%|{_listed(name)}|%"' for name in names)
             parts.append(f"({likes})")
         else:
             listed = strings(names)
@@ -35,8 +35,14 @@ def milvus_filter(scope: Scope, lite: bool = False) -> str:
 
 
 def outlet_list(source: str, outlets: Sequence[str]) -> str:
-    names = [n.replace(OUTLET_MARK, " ") for n in dict.fromkeys([source, *outlets]) if n]
+    """The source and every outlet of a story, joined for LIKE filters."""
+    names = [_listed(n) for n in dict.fromkeys([source, *outlets]) if n]
     return OUTLET_MARK + OUTLET_MARK.join(names) + OUTLET_MARK if names else ""
+
+
+def _listed(name: str) -> str:
+    """An outlet name as `outlet_list` holds it ("Cnbc | World" becomes "Cnbc / World")."""
+    return name.replace(OUTLET_MARK, "/")
 
 
 def strings(values: Iterable[str]) -> str:
