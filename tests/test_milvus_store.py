@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from conftest import needs_extra
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
+from newsqa.cli import app
 from newsqa.config import Settings
 from newsqa.index.embedding import Embedder
 from newsqa.index.updates import build_from_articles
@@ -124,3 +126,18 @@ def test_check_names_a_collection_out_of_step_with_the_folder(
     qa.add([_newsroom()[0]])  # nothing new: the folder is unchanged, the collection too
     build_from_articles(_newsroom(), settings, embedder)  # a rebuild puts it right
     assert qa.check().sound
+
+
+def test_commands_reopen_the_milvus_store_from_the_manifest(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    settings = _milvus_settings(tmp_path)
+    build_from_articles(_newsroom(), settings, embedder)
+    runner = CliRunner()
+    index = ["--index", str(settings.index_dir)]
+    stats = runner.invoke(app, ["stats", "--json", *index])
+    assert stats.exit_code == 0 and '"store": "milvus"' in stats.output
+    asked = runner.invoke(app, ["ask", "Who rescued the ferry passengers?", *index])
+    assert asked.exit_code == 0 and "coast guard" in asked.output
+    assert "Harbour ferry sinks off the cape" in asked.output
+    assert runner.invoke(app, ["stats", "--check", *index]).exit_code == 0

@@ -251,8 +251,8 @@ def stats(
         bool,
         typer.Option(
             "--check",
-            help="Verify checksums, FAISS ids against chunks, FTS rows and articles; "
-            "exit 1 when the index is damaged",
+            help="Verify checksums, FAISS ids against chunks, FTS rows and articles (and a "
+            "Milvus store's collection against them); exit 1 when the index is damaged",
         ),
     ] = False,
 ) -> None:
