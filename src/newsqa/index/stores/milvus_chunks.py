@@ -72,10 +72,6 @@ class MilvusChunks:
                 self.name, filter=f"article_id in {strings(ids[start : start + BATCH])}"
             )
 
-    def delete_chunks(self, chunk_ids: Sequence[int]) -> None:
-        if chunk_ids:
-            self.client.delete(self.name, ids=[int(i) for i in chunk_ids])
-
     def fingerprints(self) -> dict[str, str]:
         return {
             row["article_id"]: row["fingerprint"]
