@@ -1,5 +1,6 @@
 # newsqa — `make run` sets everything up and starts the chat page; `make test` runs the tests.
-# Both install exactly the versions in requirements.lock (hash-checked, no resolver run).
+# Both install exactly the versions in requirements.lock (hash-checked, no resolver run);
+# `make test` adds the scale extras (Milvus, Ray) from requirements-scale.lock, `make run` does not.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,8 +8,10 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 PIP_TOOLS := pip-tools==7.6.2
 LOCK_VENV := .venv-lock
+SCALE_LOCK := requirements-scale.lock
+SCALE_STAMP := $(VENV)/.scale-installed
 
-.PHONY: run test lint format lock clean browser screenshots
+.PHONY: run test lint format lock lock-scale clean browser screenshots
 
 $(STAMP): $(LOCK) pyproject.toml
 	rm -rf $(VENV)
@@ -18,10 +21,17 @@ $(STAMP): $(LOCK) pyproject.toml
 	$(BIN)/pip check
 	touch $(STAMP)
 
+# The scale extras (pymilvus + milvus-lite, ray[data]) for their tests: same pins as the main
+# lock for every shared package, hash-checked, no resolver run.
+$(SCALE_STAMP): $(STAMP) $(SCALE_LOCK)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(SCALE_LOCK)
+	$(BIN)/pip check
+	touch $(SCALE_STAMP)
+
 run: $(STAMP)
 	$(BIN)/newsqa serve
 
-test: $(STAMP) browser
+test: $(STAMP) $(SCALE_STAMP) browser
 	$(BIN)/python -m pytest -q
 
 # The browser tests drive Debian's chromium through Playwright (no browser download).
@@ -54,6 +64,16 @@ lock:
 	$(LOCK_VENV)/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe \
 		--extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
 		--output-file $(LOCK) pyproject.toml
+	$(MAKE) lock-scale
+
+# The scale extras' lock, resolved with requirements.lock as constraints (shared packages keep
+# its pins; requirements.lock itself is not touched).
+lock-scale:
+	[ -x $(LOCK_VENV)/bin/pip-compile ] || { $(PYTHON) -m venv $(LOCK_VENV) \
+		&& $(LOCK_VENV)/bin/pip install --quiet $(PIP_TOOLS); }
+	$(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+		--extra dev --extra scale --strip-extras --no-emit-index-url --no-emit-find-links \
+		--constraint $(LOCK) --output-file $(SCALE_LOCK) pyproject.toml
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache

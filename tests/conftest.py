@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -15,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # what `Answer.to_dict()` and `newsqa ask --json` give, key by key
 ANSWER_KEYS = {"question", "text", "citations", "passages", "abstained", "lead", "confidence"}
 KEPT_ENV = {"NEWSQA_SHARED_DIR", "NEWSQA_CACHE_DIR"}
+# A variable outside NEWSQA_* (the suite clears those): CI sets it so a missing extra fails.
+REQUIRE_SCALE = "REQUIRE_SCALE_TESTS"
 
 
 def shared_dir() -> Path:
@@ -23,6 +26,16 @@ def shared_dir() -> Path:
 
 def multihop_dir() -> Path:
     return shared_dir() / "data" / "multihop"
+
+
+def needs_extra(extra: str, *modules: str) -> None:
+    """Skip (CI with REQUIRE_SCALE_TESTS=1: fail) when an optional extra is not installed."""
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        message = f"{', '.join(missing)} not installed: pip install 'newsqa[{extra}]'"
+        if os.environ.get(REQUIRE_SCALE):
+            pytest.fail(f"{message} ({REQUIRE_SCALE} is set)")
+        pytest.skip(message)
 
 
 requires_data = pytest.mark.skipif(

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import multihop_dir, requires_data
 from newsqa.api import NewsQA
-from newsqa.articles import make_article
-from newsqa.bench.evaluation import evaluate, load_queries
+from newsqa.articles import Article, make_article
+from newsqa.bench.evaluation import EvalQuery, evaluate, load_queries
 from newsqa.config import Settings
 from newsqa.index.updates import build_from_articles
 
@@ -20,8 +20,8 @@ NULL = 4
 pytestmark = [requires_data, pytest.mark.data, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def smoke(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
+def smoke_set() -> tuple[list[Article], list[EvalQuery]]:
+    """The articles behind the first answerable dev queries, and those queries plus nulls."""
     queries = load_queries(multihop_dir() / "dev.json")
     answerable = [q for q in queries if q.evidence][:ANSWERABLE]
     nulls = [q for q in queries if not q.evidence][:NULL]
@@ -38,9 +38,15 @@ def smoke(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[n
         for a in corpus
         if a["url"] in urls
     ]
+    return articles, answerable + nulls
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
+    articles, queries = smoke_set()
     index_dir: Path = tmp_path_factory.mktemp("smoke") / "index"
     build_from_articles(articles, Settings(index_dir=index_dir), embedder)
-    return NewsQA.open(index_dir), answerable + nulls
+    return NewsQA.open(index_dir), queries
 
 
 def test_smoke_eval_answers_cite_gold_articles_and_nulls_abstain(smoke) -> None:  # type: ignore[no-untyped-def]

@@ -26,7 +26,10 @@ from newsqa.index.embedding import (
     query_backend,
 )
 from newsqa.index.integrity import IntegrityReport, check_index
-from newsqa.index.store import MANIFEST, IndexStore, IndexUnavailable, Manifest
+from newsqa.index.scope import Scope
+from newsqa.index.store import MANIFEST, IndexUnavailable, Manifest
+from newsqa.index.stores.placement import StorePlacement
+from newsqa.index.stores.protocol import NewsStore
 from newsqa.index.updates import (
     BuildReport,
     build_from_articles,
@@ -39,9 +42,9 @@ from newsqa.progress import Progress
 from newsqa.question import Question, QuestionAnalyser, Turn, resolve_followup, with_focus
 from newsqa.records import Answer
 from newsqa.sample import sample_paths
-from newsqa.search.catalog import Scope
 from newsqa.search.reranking import rerank
 from newsqa.search.retrieval import Retriever
+from newsqa.search.stores import open_store
 
 History = Sequence[Turn]
 Columns = Mapping[str, str]
@@ -55,7 +58,7 @@ class NewsQA:
         self.settings = settings
         self._embedder = embedder
         self._lock = threading.Lock()
-        self._store: IndexStore | None = None
+        self._store: NewsStore | None = None
         self._stamp: tuple[int, int] | None = None
         self._reader: _IndexReader | None = None
 
@@ -67,8 +70,9 @@ class NewsQA:
         return qa
 
     @property
-    def store(self) -> IndexStore:
-        """The current index; a newer one swapped in since the last call is picked up.
+    def store(self) -> NewsStore:
+        """The current index (embedded or Milvus, as it was built); a newer one swapped in
+        since the last call is picked up.
 
         A reopen that races a writer's swap is retried; if it still fails while an older
         index is open, the older one keeps answering until the next call.
@@ -80,7 +84,7 @@ class NewsQA:
             wanted = model_id(self.settings.model) if self.settings.model else None
             for attempt in range(REOPEN_ATTEMPTS):
                 try:
-                    store = IndexStore.open(self.settings.index_dir, model=wanted)
+                    store = open_store(self.settings, model=wanted)
                     _check_backend(store.manifest, self.settings.backend, self.settings.index_dir)
                     self._store = store
                     self._stamp = stamp
@@ -174,6 +178,7 @@ class NewsQA:
         With `ray`, reading, chunking and embedding run on Ray Data and the index is committed
         in batches (`on_commit` hears of each): a killed build resumes where it stopped.
         """
+        StorePlacement.from_settings(self.settings)  # an unknown or uninstalled store: say so now
         embedder = self._build_embedder()
         if ray is not None:
             return build_with_ray(
@@ -236,7 +241,12 @@ class NewsQA:
         """Verify the index on disk (checksums, ids, FTS rows, articles); never raises for
         a damaged index: `report.problems` names each fault and `report.repair` the fix."""
         wanted = model_id(self.settings.model) if self.settings.model else None
-        return check_index(self.settings.index_dir, model=wanted)
+        return check_index(
+            self.settings.index_dir,
+            model=wanted,
+            milvus_uri=self.settings.milvus_uri,
+            milvus_token=self.settings.milvus_token,
+        )
 
     def stats(self) -> dict[str, Any]:
         store = self.store
@@ -249,6 +259,7 @@ class NewsQA:
             "dimension": store.manifest.dimension,
             "embedding_backend": store.manifest.embedding_backend,
             "vector_index": store.manifest.vector_index,
+            "store": store.manifest.store,
             "chunk_tokens": store.manifest.chunk_tokens,
             "built_at": store.manifest.built_at,
             "first_published": first,
@@ -261,7 +272,7 @@ class _IndexReader:
     """One opened index and what is read from it once: the retriever, the question analyser
     (which knows the index's outlets) and a cache of FTS5 match counts."""
 
-    def __init__(self, store: IndexStore, embedder: Embedder, settings: Settings) -> None:
+    def __init__(self, store: NewsStore, embedder: Embedder, settings: Settings) -> None:
         self.store = store
         # the question's vector serves retrieval and, later, the answer check: encode it once
         self.encode_query = functools.lru_cache(maxsize=64)(embedder.encode_query)

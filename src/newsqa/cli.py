@@ -116,9 +116,34 @@ def build(
         int,
         typer.Option(help="Articles per commit with --ray (a killed build loses at most these)"),
     ] = RayOptions.commit_every,
+    store: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--store",
+            help="Where questions are searched: embedded (default: FAISS + SQLite in the index "
+            "folder) or milvus (needs pip install 'newsqa[milvus]') [env NEWSQA_STORE]",
+            show_default=False,
+        ),
+    ] = None,
+    milvus_uri: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--milvus-uri",
+            help="With --store milvus: a milvus-lite file (default INDEX.milvus.db beside the "
+            "index) or a server, e.g. http://milvus:19530 [env NEWSQA_MILVUS_URI]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Rebuild the index from scratch from PATHS (atomic: the old index serves until done)."""
-    settings = _settings(index, model=model, backend=backend, chunk_tokens=chunk_tokens)
+    settings = _settings(
+        index,
+        model=model,
+        backend=backend,
+        chunk_tokens=chunk_tokens,
+        store=store,
+        milvus_uri=milvus_uri,
+    )
     options = None
     if ray or ray_address:
         options = RayOptions(
@@ -270,8 +295,8 @@ def stats(
         bool,
         typer.Option(
             "--check",
-            help="Verify checksums, FAISS ids against chunks, FTS rows and articles; "
-            "exit 1 when the index is damaged",
+            help="Verify checksums, FAISS ids against chunks, FTS rows and articles (and a "
+            "Milvus store's collection against them); exit 1 when the index is damaged",
         ),
     ] = False,
 ) -> None:

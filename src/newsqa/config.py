@@ -43,6 +43,12 @@ class Settings:
     reranker: str | None = None  # a sentence-transformers CrossEncoder name or path; off by default
     torch_threads: int = 0  # threads for embedding a build; 0: all cores
     approximate_from: int = 100_000  # chunks from which vectors go to an approximate IVF index
+    # where a new build's chunks are searched (docs/scaling.md): "embedded" (FAISS + SQLite in
+    # the index folder) or "milvus"; an existing index keeps the store it was built with
+    store: str = "embedded"
+    milvus_uri: str = ""  # "": a milvus-lite file beside the index folder; or http://host:19530
+    milvus_token: str = ""  # a Milvus server's "user:password" or API key; never written to disk
+    milvus_collection: str = "newsqa_chunks"
     syndication_threshold: float = 0.85  # word 5-gram Jaccard at which two texts are one story
     # Limits on input (docs/reliability.md): each is reported by name when hit.
     max_file_bytes: int = 64 * 1024 * 1024  # per file, after .gz decompression

@@ -19,7 +19,7 @@ MAX_SENTENCE_CHARS = 600
 
 
 class ArticleLibrary(Protocol):
-    """Where the composer reads whole articles (an `IndexStore`)."""
+    """Where the composer reads whole articles (any `NewsStore`: embedded or Milvus)."""
 
     def article(self, article_id: str) -> Article | None: ...
 

@@ -1,4 +1,5 @@
-"""Integrity check of an index folder: checksums, FAISS ids == chunk ids, FTS rows, articles."""
+"""Integrity check of an index folder: checksums, FAISS ids == chunk ids, FTS rows, articles
+(and, for a Milvus store, the collection's chunks == the folder's)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from newsqa.index.store import (
     Manifest,
     sha256_of,
 )
+from newsqa.index.stores.milvus_sync import milvus_problems
+from newsqa.index.stores.placement import StorePlacement
 
 CHECKED_FILES = (DATABASE, VECTORS)
 
@@ -50,11 +53,14 @@ class IntegrityReport:
         }
 
 
-def check_index(index_dir: Path | str, model: str | None = None) -> IntegrityReport:
+def check_index(
+    index_dir: Path | str, model: str | None = None, milvus_uri: str = "", milvus_token: str = ""
+) -> IntegrityReport:
     """Verify every part of the index at `index_dir`; never raises for a damaged index.
 
     `model`, when given, is the embedding model the caller will query with: an index built
-    with another one is reported.
+    with another one is reported. An index searched in Milvus is also compared with its
+    collection (at `milvus_uri` when given, else where it was built).
     """
     index_dir = Path(index_dir)
     notes = tuple(_leftovers(index_dir))
@@ -86,6 +92,10 @@ def check_index(index_dir: Path | str, model: str | None = None) -> IntegrityRep
     problems.extend(vector_problems)
     database = _DatabaseCheck(index_dir / DATABASE)
     problems.extend(database.problems(manifest, vector_ids))
+    placement = StorePlacement.of(manifest, milvus_uri, milvus_token)
+    if placement.remote and not problems:
+        problems.extend(milvus_problems(manifest, placement, index_dir))
+        rebuild = f"rebuild it with `newsqa build PATH... --store milvus --index {index_dir}`"
     return IntegrityReport(
         index_dir,
         tuple(problems),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +71,11 @@ class Manifest:
     # how the vectors were made; indexes from before this field were made by torch fp32
     embedding_backend: str = "torch-fp32"
     vector_index: str = "flat"  # "flat" (exact) or "ivf" (approximate, see index/vectors.py)
+    # where questions are searched: "embedded" (this folder) or "milvus" (chunks mirrored into
+    # the collection below, at a milvus-lite path or a server address)
+    store: str = "embedded"
+    milvus_uri: str = ""
+    milvus_collection: str = ""
 
     @classmethod
     def read(cls, index_dir: Path) -> Manifest:
@@ -114,21 +120,25 @@ class IndexStore:
         self.manifest = manifest
         self.vectors = vectors
         self.db = db
+        self._df: dict[str, int] = {}
 
     @classmethod
-    def open(cls, index_dir: Path | str, model: str | None = None) -> IndexStore:
-        """Open the index; a swap that lands while the files are opened is retried."""
+    def open(
+        cls, index_dir: Path | str, model: str | None = None, load_vectors: bool = True
+    ) -> IndexStore:
+        """Open the index; a swap that lands while the files are opened is retried. Without
+        `load_vectors` only the SQLite catalogue is opened (a store searching elsewhere)."""
         index_dir = Path(index_dir)
         for _ in range(5):
             before = _identity(index_dir)
-            store = cls._open_once(index_dir, model)
+            store = cls._open_once(index_dir, model, load_vectors)
             if _identity(index_dir) == before:
                 return store
             store.close()  # a writer swapped in a new index meanwhile: open that one
-        return cls._open_once(index_dir, model)
+        return cls._open_once(index_dir, model, load_vectors)
 
     @classmethod
-    def _open_once(cls, index_dir: Path, model: str | None) -> IndexStore:
+    def _open_once(cls, index_dir: Path, model: str | None, load_vectors: bool) -> IndexStore:
         manifest = Manifest.read(index_dir)
         if manifest.format_version != FORMAT_VERSION:
             raise IndexUnavailable(
@@ -141,7 +151,11 @@ class IndexStore:
                 f"rebuild it with `newsqa build PATH... --model {model} --index {index_dir}`"
             )
         try:
-            vectors = faiss.read_index(str(index_dir / VECTORS))
+            vectors = (
+                faiss.read_index(str(index_dir / VECTORS))
+                if load_vectors
+                else faiss.IndexIDMap2(faiss.IndexFlatIP(max(manifest.dimension, 1)))
+            )
             db = sqlite3.connect(
                 f"file:{index_dir / DATABASE}?mode=ro", uri=True, check_same_thread=False
             )
@@ -190,6 +204,37 @@ class IndexStore:
             list(chunk_ids),
         ).fetchall()
         return {row[0]: StoredChunk(*row[:10], tuple(json.loads(row[10]))) for row in rows}
+
+    def idf(self, words: Iterable[str]) -> dict[str, float]:
+        """BM25-style inverse document frequency of each word over the chunks (cached)."""
+        if "" not in self._df:
+            self._df[""] = max(1, self.chunk_count())  # the number of chunks, looked up once
+        chunks = self._df[""]
+        out: dict[str, float] = {}
+        for word in words:
+            if word not in self._df:
+                self._df[word] = self.match_count('"' + word.replace('"', "") + '"')
+            df = self._df[word]
+            out[word] = math.log(1 + (chunks - df + 0.5) / (df + 0.5))
+        return out
+
+    def body_span(self, article_id: str, start: int, end: int) -> str:
+        row = self.db.execute(
+            "SELECT substr(body, ?, ?) FROM articles WHERE article_id = ?",
+            (start + 1, end - start, article_id),
+        ).fetchone()
+        return row[0] if row else ""
+
+    def neighbours(
+        self, article_id: str, positions: Sequence[int]
+    ) -> list[tuple[int, str, int, int]]:
+        """(position, text, start, end) of the given chunk positions of one article."""
+        marks = ",".join("?" * len(positions))
+        return self.db.execute(
+            f"SELECT position, text, start, end FROM chunks WHERE article_id = ? AND position IN ({marks}) "
+            "ORDER BY position",
+            (article_id, *positions),
+        ).fetchall()
 
     def article(self, article_id: str) -> Article | None:
         row = self.db.execute(

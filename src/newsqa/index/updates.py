@@ -15,6 +15,7 @@ from newsqa.config import Settings
 from newsqa.index.chunking import Chunk, Chunker
 from newsqa.index.embedding import Embedder
 from newsqa.index.store import MANIFEST, IndexStore, Manifest
+from newsqa.index.stores.placement import StorePlacement
 from newsqa.index.syndication import band_keys, shingles, similarity
 from newsqa.index.writer import IndexWriter
 from newsqa.ingest import IngestLimits, Rejection, load_paths
@@ -84,6 +85,13 @@ def update_index(
     articles = list(articles)
     report = BuildReport()
     new_index = fresh or not (settings.index_dir / MANIFEST).exists()
+    # a new index goes to the store the settings name (checked before any embedding work);
+    # an existing one keeps its own
+    placement = (
+        StorePlacement.from_settings(settings)
+        if new_index
+        else StorePlacement(milvus_token=settings.milvus_token)
+    )
     with IndexWriter(
         settings.index_dir,
         fresh=fresh,
@@ -93,6 +101,7 @@ def update_index(
         chunk_overlap=settings.chunk_overlap,
         embedding_backend=embedder.backend,
         approximate_from=settings.approximate_from,
+        placement=placement,
     ) as writer:
         settings = settings.replace(
             chunk_tokens=writer.chunk_tokens, chunk_overlap=writer.chunk_overlap
@@ -125,6 +134,7 @@ def remove_from_index(keys: Iterable[str], settings: Settings) -> BuildReport:
         chunk_overlap=manifest.chunk_overlap,
         embedding_backend=manifest.embedding_backend,
         approximate_from=settings.approximate_from,
+        placement=StorePlacement(milvus_token=settings.milvus_token),
     ) as writer:
         for key in keys:
             found = writer.resolve(key.strip(), canonical_url(key))

@@ -29,6 +29,8 @@ from newsqa.index.store import (
     Manifest,
     sha256_of,
 )
+from newsqa.index.stores.milvus_sync import sync_milvus
+from newsqa.index.stores.placement import StorePlacement
 from newsqa.index.syndication import band_keys, shingles
 from newsqa.index.vectors import (
     APPROXIMATE_FROM,
@@ -64,8 +66,10 @@ class IndexWriter:
         chunk_overlap: int,
         embedding_backend: str = "torch-fp32",
         approximate_from: int = APPROXIMATE_FROM,
+        placement: StorePlacement | None = None,
     ) -> None:
         self.index_dir = Path(index_dir).absolute()
+        self.placement = placement or StorePlacement()
         self.approximate_from = approximate_from
         self.embedding_backend = embedding_backend
         self.fresh = fresh
@@ -271,11 +275,16 @@ class IndexWriter:
             chunks=int(chunks),
             built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
             checksums={name: sha256_of(self.staging / name) for name in (DATABASE, VECTORS)},
+            store=self.placement.kind,
+            milvus_uri=self.placement.milvus_uri,
+            milvus_collection=self.placement.milvus_collection,
         )
         (self.staging / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2), "utf-8")
         fsync_tree(self.staging)
         swap_into_place(self.staging, self.index_dir)
         self.changed = False
+        if self.placement.remote:  # still under the writer lock: one mirror at a time
+            sync_milvus(self.index_dir, manifest, self.placement)
         return manifest
 
     # -- internals ----------------------------------------------------------------------------
@@ -295,6 +304,7 @@ class IndexWriter:
                 f"`newsqa build PATH... --backend {self.embedding_backend} --index {self.index_dir}`"
             )
         self.embedding_backend = manifest.embedding_backend
+        self.placement = StorePlacement.of(manifest, token=self.placement.milvus_token)
         self.dimension = manifest.dimension
         self.chunk_tokens = manifest.chunk_tokens
         self.chunk_overlap = manifest.chunk_overlap

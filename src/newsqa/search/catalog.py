@@ -3,60 +3,14 @@
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
 
 import numpy as np
 
+from newsqa.index.scope import Scope, near_days
 from newsqa.index.store import IndexStore
 from newsqa.index.vectors import IVF, kind_of, vector_ids
 from newsqa.search.dense import ApproximateScores, DenseScores, ExactScores, SelectorCache
-
-DAY_TOLERANCE = 1  # a day named in a question matches articles dated ±1 day (time zones)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which articles a search may return; filters apply before ranking."""
-
-    sources: frozenset[str] | None = None
-    days: tuple[date, ...] = ()
-    since: str | None = None
-    until: str | None = None
-    excluded: frozenset[str] = frozenset()  # article ids never returned
-
-    def sql(self) -> tuple[str, list[str]]:
-        """A WHERE fragment over `articles a`, with its parameters."""
-        clauses: list[str] = []
-        params: list[str] = []
-        if self.sources is not None:
-            marks = ",".join("?" * len(self.sources))
-            clauses.append(
-                f"(a.source IN ({marks}) OR EXISTS "
-                f"(SELECT 1 FROM json_each(a.outlets) WHERE json_each.value IN ({marks})))"
-            )
-            params.extend(sorted(self.sources) * 2)
-        if self.days:
-            near = sorted(_near_days(self.days))
-            clauses.append(f"substr(a.published_at, 1, 10) IN ({','.join('?' * len(near))})")
-            params.extend(near)
-        if self.since:
-            clauses.append("a.published_at >= ?")
-            params.append(self.since)
-        if self.until:
-            clauses.append("a.published_at <= ?")
-            params.append(self.until)
-        if self.excluded:
-            clauses.append(f"a.article_id NOT IN ({','.join('?' * len(self.excluded))})")
-            params.extend(sorted(self.excluded))
-        return " AND ".join(clauses), params
-
-    @property
-    def unrestricted(self) -> bool:
-        return self == Scope()
 
 
 class ChunkCatalog:
@@ -92,8 +46,6 @@ class ChunkCatalog:
         self.day = np.array([p[:10] for p in self.published], dtype=object)
         self.article = np.array([meta.get(int(i), empty)[3] for i in self.ids], dtype=object)
         self.row_of = {int(chunk_id): row for row, chunk_id in enumerate(self.ids)}
-        self.chunk_count = max(1, len(rows))
-        self._df: dict[str, int] = {}
         self._masks: dict[Scope, np.ndarray] = {}
 
     def mask(self, scope: Scope) -> np.ndarray | None:
@@ -114,7 +66,7 @@ class ChunkCatalog:
                 by_outlet[self._rows_of_outlet.get(name, [])] = True
             allowed &= by_outlet
         if scope.days:
-            allowed &= np.isin(self.day, sorted(_near_days(scope.days)))
+            allowed &= np.isin(self.day, sorted(near_days(scope.days)))
         if scope.since:
             allowed &= self.published >= scope.since
         if scope.until:
@@ -153,49 +105,5 @@ class ChunkCatalog:
             return []
         return [(int(r), float(s)) for r, s in rows]
 
-    def idf(self, words: Iterable[str]) -> dict[str, float]:
-        """BM25-style inverse document frequency of each word over the chunks (cached)."""
-        out: dict[str, float] = {}
-        for word in words:
-            if word not in self._df:
-                self._df[word] = self._count(word)
-            df = self._df[word]
-            out[word] = math.log(1 + (self.chunk_count - df + 0.5) / (df + 0.5))
-        return out
 
-    def _count(self, word: str) -> int:
-        term = '"' + word.replace('"', "") + '"'
-        try:
-            return int(
-                self.store.db.execute(
-                    "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (term,)
-                ).fetchone()[0]
-            )
-        except sqlite3.OperationalError:
-            return 0
-
-    def body_span(self, article_id: str, start: int, end: int) -> str:
-        row = self.store.db.execute(
-            "SELECT substr(body, ?, ?) FROM articles WHERE article_id = ?",
-            (start + 1, end - start, article_id),
-        ).fetchone()
-        return row[0] if row else ""
-
-    def neighbours(
-        self, article_id: str, positions: Sequence[int]
-    ) -> list[tuple[int, str, int, int]]:
-        """(position, text, start, end) of the given chunk positions of one article."""
-        marks = ",".join("?" * len(positions))
-        return self.store.db.execute(
-            f"SELECT position, text, start, end FROM chunks WHERE article_id = ? AND position IN ({marks}) "
-            "ORDER BY position",
-            (article_id, *positions),
-        ).fetchall()
-
-
-def _near_days(days: Iterable[date]) -> set[str]:
-    return {
-        (day + timedelta(days=delta)).isoformat()
-        for day in days
-        for delta in range(-DAY_TOLERANCE, DAY_TOLERANCE + 1)
-    }
+__all__ = ["ChunkCatalog", "Scope"]

@@ -1,4 +1,4 @@
-"""Retriever: dense (FAISS) and lexical (FTS5 BM25) search, fused by weighted scores."""
+"""Retriever: dense and lexical (BM25) search on any `NewsStore`, fused by weighted scores."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ import numpy as np
 
 from newsqa.config import Settings
 from newsqa.index.embedding import Embedder
-from newsqa.index.store import IndexStore, StoredChunk
+from newsqa.index.scope import Scope
+from newsqa.index.store import StoredChunk
+from newsqa.index.stores.protocol import NewsStore, QuestionSearch
 from newsqa.question import Question, QuestionPart
 from newsqa.question.relative_time import asks_recent
 from newsqa.records import Passage
-from newsqa.search.catalog import ChunkCatalog, Scope
-from newsqa.search.dense import DenseScores
 from newsqa.search.passage_windows import Window, widen
 from newsqa.search.recency import recency_prior
 from newsqa.text.sentences import split_sentences
@@ -58,8 +58,8 @@ class Retriever:
     """Outlet- and date-aware hybrid retrieval with claim-level reranking.
 
     1. The question comes analysed (`Question.plan`): outlets and days it names, its claims.
-    2. Each (claim, outlet) pair gets its own hybrid search — dense (exact, over the allowed
-       chunks) fused with FTS5 BM25 — with filters applied before ranking.
+    2. Each (claim, outlet) pair gets its own hybrid search — dense fused with BM25, both
+       from the store (embedded or Milvus) — with filters applied before ranking.
     3. The lists are interleaved; candidates are reranked by list order, by their best
        normalised score for the whole question and for any single claim (a question of one
        claim is its own claim), by how much of a claim's rare words one sentence of the chunk
@@ -70,7 +70,7 @@ class Retriever:
 
     def __init__(
         self,
-        store: IndexStore,
+        store: NewsStore,
         embedder: Embedder,
         settings: Settings,
         encode_query: Callable[[str], np.ndarray] | None = None,
@@ -79,7 +79,6 @@ class Retriever:
         self.embedder = embedder
         self.encode_query = encode_query or embedder.encode_query
         self.settings = settings
-        self.catalog = ChunkCatalog(store)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsqa-bm25")
 
     def search(
@@ -92,39 +91,34 @@ class Retriever:
         # lexical side of each claim's search picks up (measured: separate claim vectors
         # add 0.006 MRR on dev for 3-4x the encoding time).
         # BM25 for every claim runs in a worker thread while the question is encoded.
-        pending = self._worker.submit(self._prefetch, list(question.search_matches))
+        pending = self._worker.submit(self.store.prefetch, list(question.search_matches))
         vector = self.encode_query(question.search_texts[0])
-        scores = self.catalog.similarities(vector)
-        cache = pending.result()
-        whole_lists = self._searches(plan.whole, scores, scope, plan.whole, cache)
+        searches = self.store.question_search(vector, pending.result())
+        whole_lists = self._searches(plan.whole, searches, scope, plan.whole)
         part_lists = [
             ranked
             for part in plan.parts
-            for ranked in self._searches(part, scores, scope, plan.whole, cache)
+            for ranked in self._searches(part, searches, scope, plan.whole)
         ] or whole_lists  # a question of one claim: the whole question is that claim
         # the question's nearest chunks by embedding always reach the reranker, even when
         # their words rank them low and fusion would leave them out
         always = self.settings.dense_always
-        nearest = [self.catalog.dense(scores, always, self.catalog.mask(scope))] if always else []
+        nearest = [searches.dense(always, scope)] if always else []
         candidates = _candidates(whole_lists, part_lists, self.settings.rerank_pool, nearest)
         if not candidates:
             return []
         chunks = self.store.chunks([c.chunk_id for c in candidates])
         recent = asks_recent(question.text)
         ranked = self._rerank(candidates, chunks, question.search_words, recent)
-        similarity = self._similarity(scores, [cid for cid, _ in ranked])
+        similarity = searches.similarity([cid for cid, _ in ranked])
         return self._passages(ranked, chunks, similarity, k)
-
-    def _prefetch(self, matches: list[str]) -> dict[str, list[tuple[int, float]]]:
-        return {m: self.store.lexical_search(m, LEXICAL_POOL) for m in matches}
 
     def _searches(
         self,
         part: QuestionPart,
-        scores: DenseScores,
+        searches: QuestionSearch,
         scope: Scope,
         whole: QuestionPart,
-        lexical_cache: dict[str, list],
     ) -> list[list[tuple[int, float]]]:
         """One fused list per outlet the part names; a claim naming no outlet of its own is
         searched once over all the outlets the whole question names."""
@@ -133,39 +127,17 @@ class Retriever:
         else:
             groups = [frozenset().union(*whole.outlets)] if whole.outlets else [None]
         days = part.dates if (part is not whole or len(groups) <= 1) else ()
-        return [
-            self._hybrid(part.match, scores, _narrow(scope, group, days), lexical_cache)
-            for group in groups
-        ]
+        return [self._hybrid(part.match, searches, _narrow(scope, group, days)) for group in groups]
 
     def _hybrid(
-        self, match: str, scores: DenseScores, scope: Scope, lexical_cache: dict[str, list]
+        self, match: str, searches: QuestionSearch, scope: Scope
     ) -> list[tuple[int, float]]:
-        allowed = self.catalog.mask(scope)
-        if allowed is not None and not allowed.any() and scope.days:
+        if scope.days and not searches.any_in(scope):
             scope = replace(scope, days=())  # no article that day
-            allowed = self.catalog.mask(scope)
-        dense = self.catalog.dense(scores, self.settings.dense_candidates, allowed)
-        lexical = self._lexical(match, scope, allowed, lexical_cache)
+        dense = searches.dense(self.settings.dense_candidates, scope)
+        lexical = searches.lexical(match, self.settings.lexical_candidates, scope)
         fused = fuse(dense, lexical, self.settings.dense_weight)
         return sorted(fused.items(), key=lambda item: item[1], reverse=True)
-
-    def _lexical(
-        self, match: str, scope: Scope, allowed: np.ndarray | None, cache: dict[str, list]
-    ) -> list[tuple[int, float]]:
-        """BM25 on the claim's words (`match`). One unfiltered FTS5 query per claim serves every
-        outlet/date scope; a scope it leaves nearly empty is queried again inside SQL."""
-        n = self.settings.lexical_candidates
-        if match not in cache:
-            cache[match] = self.store.lexical_search(match, LEXICAL_POOL)
-        ranked = cache[match]
-        if allowed is None:
-            return ranked[:n]
-        rows = self.catalog.row_of
-        kept = [(cid, score) for cid, score in ranked if cid in rows and allowed[rows[cid]]]
-        if len(kept) >= min(n, MIN_SCOPED_HITS) or len(ranked) < LEXICAL_POOL:
-            return kept[:n]
-        return self.catalog.lexical(match, n, scope)
 
     def _rerank(
         self,
@@ -174,7 +146,7 @@ class Retriever:
         claims: Sequence[frozenset[str]],
         recent: bool = False,
     ) -> list[tuple[int, float]]:
-        idf = self.catalog.idf(set().union(*claims))
+        idf = self.store.idf(set().union(*claims))
         weights = self.settings.rerank_weights
         newest = (
             recency_prior(
@@ -200,9 +172,6 @@ class Retriever:
             scored.append((c.chunk_id, score))
         return sorted(scored, key=lambda item: item[1], reverse=True)
 
-    def _similarity(self, scores: DenseScores, chunk_ids: list[int]) -> dict[int, float]:
-        return scores.of(chunk_ids)
-
     def _passages(
         self,
         ranked: list[tuple[int, float]],
@@ -215,7 +184,7 @@ class Retriever:
             ranked, chunks, self.settings.article_decay, self.settings.diversify_after
         ):
             chunk = chunks[chunk_id]
-            pieces = self.catalog.neighbours(
+            pieces = self.store.neighbours(
                 chunk.article_id, [chunk.position - 1, chunk.position, chunk.position + 1]
             )
             window = widen(chunk.start, chunk.end, pieces, self.settings.passage_tokens)
@@ -224,7 +193,7 @@ class Retriever:
                 continue
             if any(_overlaps(p, chunk.article_id, window) for p in same_article):
                 continue
-            text = self.catalog.body_span(chunk.article_id, window.start, window.end)
+            text = self.store.body_span(chunk.article_id, window.start, window.end)
             if count_tokens(text) > PASSAGE_TOKEN_LIMIT:
                 text, window = chunk.text, Window(chunk.start, chunk.end)
             passages.append(
@@ -241,8 +210,6 @@ class Retriever:
 
 
 PASSAGE_TOKEN_LIMIT = 256
-LEXICAL_POOL = 300  # unfiltered BM25 hits kept per claim, filtered per outlet/date scope
-MIN_SCOPED_HITS = 20
 
 
 def _diversified(

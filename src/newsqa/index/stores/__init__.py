@@ -1,0 +1,1 @@
+"""Stores behind retrieval: the protocol they share, and the Milvus store (embedded is the default)."""
