@@ -3,6 +3,7 @@ composer and abstention all read, so no later stage parses the question text aga
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from newsqa.question.answer_type import expected_type
 from newsqa.question.claims import QuestionPlan, clauses, plan_question
 from newsqa.question.names import question_names
 from newsqa.question.outlets import OutletDirectory, OutletMentions, find_outlets
+from newsqa.question.relative_time import without_relative_time
 from newsqa.question.timeline import asks_latest, is_temporal, mentioned_days, published_on
 from newsqa.text.words import content_words, fts_match, stem, terms
 
@@ -75,15 +77,18 @@ class QuestionAnalyser:
         plan = plan_question(text, self.directory)
         search_texts = (plan.whole.text or text, *(p.text for p in plan.parts))
         mentions = find_outlets(text, self.outlets)
-        frame = QUESTION_FRAME | terms(" ".join(mentions.known), pairs=False)
+        # what the evidence must hold: not when the question is asked ("this week"), nor the
+        # kind of thing it asks for ("which team": the answer names a team, it need not say so)
+        plain = without_relative_time(text)
+        frame = QUESTION_FRAME | terms(" ".join(mentions.known), pairs=False) | _asked_kind(text)
         topic_words = tuple(
             w
-            for w in dict.fromkeys(content_words(text))
+            for w in dict.fromkeys(content_words(plain))
             if len(w) >= TOPIC_WORD_CHARS and w.isalpha() and stem(w) not in QUESTION_FRAME
         )
-        answer_terms = _answer_terms(text, frame)
+        answer_terms = _answer_terms(plain, frame)
         stem_words: dict[str, str] = {}
-        for word in content_words(text):
+        for word in content_words(plain):
             if stem(word) in answer_terms:
                 stem_words.setdefault(stem(word), word)
         names = tuple(question_names(text, self.outlets))
@@ -104,7 +109,7 @@ class QuestionAnalyser:
             name_stems=tuple(s for s in (terms(n, pairs=False) for n in names) if s),
             claims=tuple(
                 Claim(_answer_terms(clause, frame), find_outlets(clause, self.outlets).known)
-                for clause in clauses(text)
+                for clause in clauses(plain)
             ),
             expected_type=expected_type(text),
             days=frozenset(mentioned_days(text)),
@@ -116,6 +121,12 @@ class QuestionAnalyser:
 def analyse_question(text: str, outlets: Iterable[str] = ()) -> Question:
     """One question analysed against the given outlet names (see `QuestionAnalyser`)."""
     return QuestionAnalyser(outlets).analyse(text)
+
+
+def _asked_kind(text: str) -> frozenset[str]:
+    """The noun right after "which" ("which team won?"): the kind of answer wanted."""
+    match = re.search(r"\bwhich (?!of\b)([a-z]+)\b", text.lower())
+    return frozenset({stem(match.group(1))}) if match else frozenset()
 
 
 def _answer_terms(text: str, frame: frozenset[str]) -> frozenset[str]:

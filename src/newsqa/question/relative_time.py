@@ -18,6 +18,11 @@ def relative_time_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _RELATIVE_TIME.finditer(text)]
 
 
+def without_relative_time(text: str) -> str:
+    """The question with its relative-time phrases blanked ("won … this week" → "won …")."""
+    return _RELATIVE_TIME.sub(" ", text)
+
+
 def asks_recent(text: str) -> bool:
     """Does the question ask about current news ("this week", "recently", "latest")?"""
     return bool(_RELATIVE_TIME.search(text) or _CURRENT.search(text))
