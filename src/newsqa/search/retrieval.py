@@ -107,7 +107,7 @@ class Retriever:
         return self._passages(ranked, chunks, similarity, k)
 
     def _prefetch(self, matches: list[str]) -> dict[str, list[tuple[int, float]]]:
-        return {m: self.store.lexical_search(m, LEXICAL_POOL) for m in matches}
+        return {m: self.catalog.lexical_search(m, LEXICAL_POOL) for m in matches}
 
     def _searches(
         self,
@@ -148,7 +148,7 @@ class Retriever:
         outlet/date scope; a scope it leaves nearly empty is queried again inside SQL."""
         n = self.settings.lexical_candidates
         if match not in cache:
-            cache[match] = self.store.lexical_search(match, LEXICAL_POOL)
+            cache[match] = self.catalog.lexical_search(match, LEXICAL_POOL)
         ranked = cache[match]
         if allowed is None:
             return ranked[:n]
