@@ -1,0 +1,86 @@
+"""Counting by kept word and segment counts gives exactly what the tokenizers give."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsqa.index.embedding import resolve_model_path
+from newsqa.index.embedding.wordpieces import WordPieceCounts
+from newsqa.text.sentences import split_sentences
+from newsqa.text.tokens import TokenSpans, cl100k, count_tokens
+
+# characters where the tokenizers' own rules differ: spaces of every kind, line breaks,
+# control characters, combining accents, quotes, CJK, emoji and special-token text
+ALPHABET = [
+    *"ab Z9.,'’\"\n\r\t-—…!?()[]#",
+    "\u00a0",
+    "\u2009",
+    "\u3000",
+    "\x1c",
+    "\x0b",
+    "\x00",
+    "\x85",
+    "é",
+    "e\u0301",
+    "字",
+    "🙂",
+    "’s",
+    "'ll",
+    "[SEP]",
+    "[mask]",
+    "<|endoftext|>",
+    "  ",
+    " \n",
+    "4567",
+    " word",
+    " Word.",
+    "x" * 120,
+]
+texts = st.lists(st.sampled_from(ALPHABET), max_size=60).map("".join)
+
+
+def _story(seed: int) -> str:
+    rng = random.Random(seed)
+    words = ["The", "court", "said", "U.S.", "rates", "rose", "3.5%", "“quoted”", "Mr.", "Smith"]
+    sentences = [" ".join(rng.choices(words, k=rng.randint(3, 25))) + "." for _ in range(40)]
+    return "".join(s + rng.choice([" ", "  ", "\n", " \n ", "\n\n"]) for s in sentences)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_cl100k_count_is_tiktokens(text: str) -> None:
+    assert count_tokens(text) == len(cl100k().encode_ordinary(text))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_any_sentence_or_window_of_a_body_counts_as_its_text(seed: int) -> None:
+    body = _story(seed)
+    spans = TokenSpans.of(body)
+    sentences = split_sentences(body)
+    for i, first in enumerate(sentences):
+        for last in sentences[i : i + 6]:
+            text = body[first.start : last.end]
+            assert spans.count(first.start, last.end) == len(cl100k().encode_ordinary(text))
+
+
+@pytest.fixture(scope="module")
+def bert_tokenizer():  # type: ignore[no-untyped-def]
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(Path(resolve_model_path("default")) / "tokenizer.json"))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=8))
+def test_word_piece_counts_are_the_tokenizers(bert_tokenizer, batch: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert WordPieceCounts.fits(bert_tokenizer)
+    expected = [len(bert_tokenizer.encode(t, add_special_tokens=False).ids) for t in batch]
+    assert WordPieceCounts(bert_tokenizer).counts(batch) == expected
