@@ -41,6 +41,11 @@ class _Counts:
     table: ClassVar[dict[str, int]] = {}
 
 
+def forget_counts() -> None:
+    """Drop the kept segment counts (benchmarks time counting from nothing known)."""
+    _Counts.table = {}
+
+
 def count_tokens(text: str) -> int:
     """cl100k tokens of `text`, special-token text counted as ordinary text."""
     return sum(_segment_counts(_SEGMENT.findall(text)))
