@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from newsqa.index.embedding import resolve_model_path
 from newsqa.index.embedding.wordpieces import WordPieceCounts
 from newsqa.text.sentences import split_sentences
-from newsqa.text.tokens import TokenSpans, cl100k, count_tokens
+from newsqa.text.tokens import TokenSpans, cl100k, count_tokens, forget_counts
 
 # characters where the tokenizers' own rules differ: spaces of every kind, line breaks,
 # control characters, combining accents, quotes, CJK, emoji and special-token text
@@ -57,11 +57,21 @@ def test_cl100k_count_is_tiktokens(text: str) -> None:
     assert count_tokens(text) == len(cl100k().encode_ordinary(text))
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(texts, min_size=8, max_size=40).map(" ".join))
+def test_new_segments_counted_together_count_as_alone(text: str) -> None:
+    forget_counts()  # every segment new: they are encoded joined, in one call
+    assert count_tokens(text) == len(cl100k().encode_ordinary(text))
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_any_sentence_or_window_of_a_body_counts_as_its_text(seed: int) -> None:
     body = _story(seed)
+    forget_counts()
     spans = TokenSpans.of(body)
     sentences = split_sentences(body)
+    counted = spans.count_many([(s.start, s.end) for s in sentences])
+    assert counted == [len(cl100k().encode_ordinary(s.text)) for s in sentences]
     for i, first in enumerate(sentences):
         for last in sentences[i : i + 6]:
             text = body[first.start : last.end]

@@ -100,7 +100,7 @@ class Chunker:
             limit = min(limit, self.model_limit // 2)
         sentences = split_sentences(spans.text, self.max_sentence_chars)
         texts = [s.text for s in sentences]
-        cl100k = [spans.count(s.start, s.end) for s in sentences]
+        cl100k = spans.count_many([(s.start, s.end) for s in sentences])
         model = self._model_counts(texts) if self.model_tokens else None
         units: list[SentenceSpan] = []
         cost: list[int] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -24,6 +25,7 @@ import numpy as np
 _SEGMENT = re.compile(r" ?[^ ]*(?:(?<=\s) [^ ]*)*")
 KEPT_SEGMENTS = 500_000
 JOINED_AT_LEAST = 8  # fewer new segments are encoded one by one
+_JOINER = " \n"
 
 
 @lru_cache(maxsize=1)
@@ -63,24 +65,35 @@ def _segment_counts(segments: list[str]) -> list[int]:
 
 
 def _encoded(segments: list[str]) -> dict[str, int]:
-    """The count of each segment alone. Segments that start with a space and end with a
-    non-space keep their pieces when joined, so they are encoded together in one call, and
-    each one's tokens are found by the tokens' byte lengths."""
+    """The count of each segment alone, most of them found in one call: joinable segments
+    are joined by " \\n", which is a piece of its own between them (a punctuation or letter
+    run stops at its space, and the next segment starts afresh after its line break), and
+    each one's tokens are told apart by the tokens' byte lengths."""
     encode = cl100k().encode_ordinary
-    joinable = [s for s in segments if s[:1] == " " and not s[-1:].isspace()]
-    counts = {s: len(encode(s)) for s in segments if not (s[:1] == " " and not s[-1:].isspace())}
+    joinable = [s for s in segments if _joinable(s)]
+    counts = {s: len(encode(s)) for s in segments if not _joinable(s)}
     try:
-        sizes = [len(s.encode("utf-8")) for s in joinable]
+        sizes = np.array([len(s.encode("utf-8")) for s in joinable], dtype=np.int64)
     except UnicodeEncodeError:  # lone surrogates: tiktoken re-encodes those; count alone
-        sizes = []
-    if len(joinable) < JOINED_AT_LEAST or not sizes:
+        sizes = np.zeros(0, dtype=np.int64)
+    if len(joinable) < JOINED_AT_LEAST or len(sizes) != len(joinable):
         return counts | {s: len(encode(s)) for s in joinable}
-    lengths = _token_bytes()[encode("".join(joinable))]
+    lengths = _token_bytes()[encode(_JOINER.join(joinable))]
     token_starts = np.cumsum(lengths) - lengths
-    owner = np.searchsorted(np.cumsum(sizes), token_starts, side="right")
-    return counts | dict(
-        zip(joinable, np.bincount(owner, minlength=len(joinable)).tolist(), strict=True)
-    )
+    starts = np.cumsum(sizes + len(_JOINER)) - sizes - len(_JOINER)
+    owner = np.searchsorted(starts, token_starts, side="right") - 1
+    inside = token_starts < starts[owner] + sizes[owner]  # not a joiner's token
+    found = np.bincount(owner[inside], minlength=len(joinable)).tolist()
+    return counts | dict(zip(joinable, found, strict=True))
+
+
+def _joinable(segment: str) -> bool:
+    """Ends with a non-space, and starts with one or with one space before one (so neither
+    side runs into the joiner's whitespace)."""
+    if not segment or segment[-1].isspace():
+        return False
+    head = segment[1:2] if segment[0] == " " else segment[0]
+    return bool(head) and not head.isspace()
 
 
 @lru_cache(maxsize=1)
@@ -109,6 +122,17 @@ class TokenSpans:
         starts = [0, *accumulate(map(len, segments))]
         before = [0, *accumulate(_segment_counts(segments))]
         return cls(text, starts, before)
+
+    def count_many(self, spans: Sequence[tuple[int, int]]) -> list[int]:
+        """`count` of each (start, end), the new edge pieces encoded together first."""
+        text, starts, kept = self.text, self.starts, _Counts.table
+        edges = set()
+        for start, end in spans:
+            first = bisect_right(starts, start)
+            if first < len(starts) and starts[first] < end:
+                edges.add(text[start : starts[first]])
+        kept.update(_encoded([e for e in edges if e not in kept]))
+        return [self.count(start, end) for start, end in spans]
 
     def count(self, start: int, end: int) -> int:
         """`count_tokens(text[start:end])` for a span that starts at a non-space character."""
