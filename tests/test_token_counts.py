@@ -94,3 +94,19 @@ def test_word_piece_counts_are_the_tokenizers(bert_tokenizer, batch: list[str]) 
     assert WordPieceCounts.fits(bert_tokenizer)
     expected = [len(bert_tokenizer.encode(t, add_special_tokens=False).ids) for t in batch]
     assert WordPieceCounts(bert_tokenizer).counts(batch) == expected
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_word_pieces_of_spans_of_a_body_count_as_their_text(bert_tokenizer, seed: int) -> None:  # type: ignore[no-untyped-def]
+    body = _story(seed) + " [SEP] mid-word"  # a special token's text: no span counter
+    counter = WordPieceCounts(bert_tokenizer)
+    assert counter.spans(body) is None
+    body = _story(seed)
+    spans = counter.spans(body)
+    assert spans is not None
+    sentences = split_sentences(body)
+    pairs = [(s.start, s.end) for s in sentences] + [(s.start + 1, s.end - 2) for s in sentences]
+    expected = [
+        len(bert_tokenizer.encode(body[a:b], add_special_tokens=False).ids) for a, b in pairs
+    ]
+    assert spans.count_many(pairs) == expected

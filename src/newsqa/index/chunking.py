@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from newsqa.articles import Article
 from newsqa.text.sentences import MAX_SENTENCE_CHARS, SentenceSpan, split_sentences
@@ -12,6 +13,13 @@ from newsqa.text.tokens import TokenSpans, count_tokens
 
 TokenCounter = Callable[[str], int]
 BatchTokenCounter = Callable[[list[str]], list[int]]
+
+
+class SpanCounter(Protocol):
+    def count_many(self, spans: Sequence[tuple[int, int]]) -> list[int]: ...
+
+
+SpanCounters = Callable[[str], SpanCounter | None]  # a body's span counter, or None
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ class Chunker:
     model_limit: int = 256
     max_sentence_chars: int = MAX_SENTENCE_CHARS
     model_tokens_many: BatchTokenCounter | None = None  # the same counts, many texts at once
+    model_spans: SpanCounters | None = None  # the same counts of spans of one body
 
     def chunk(self, article: Article) -> list[Chunk]:
         body = article.body
@@ -85,6 +94,12 @@ class Chunker:
                 return j, tokens
             j -= 1
 
+    def _sentence_model_counts(self, body: str, sentences: list[SentenceSpan]) -> list[int]:
+        counter = self.model_spans(body) if self.model_spans is not None else None
+        if counter is None:
+            return self._model_counts([s.text for s in sentences])
+        return counter.count_many([(s.start, s.end) for s in sentences])
+
     def _model_counts(self, texts: list[str]) -> list[int]:
         """Model word pieces of each text, counted in one batch when the counter can."""
         if self.model_tokens_many is not None:
@@ -99,9 +114,8 @@ class Chunker:
         if self.model_tokens:
             limit = min(limit, self.model_limit // 2)
         sentences = split_sentences(spans.text, self.max_sentence_chars)
-        texts = [s.text for s in sentences]
         cl100k = spans.count_many([(s.start, s.end) for s in sentences])
-        model = self._model_counts(texts) if self.model_tokens else None
+        model = self._sentence_model_counts(spans.text, sentences) if self.model_tokens else None
         units: list[SentenceSpan] = []
         cost: list[int] = []
         model_cost: list[int] | None = [] if model is not None else None

@@ -15,7 +15,7 @@ import numpy as np
 from newsqa.index.embedding.base import ONNX_INT8, Embedder
 from newsqa.index.embedding.models import model_id
 from newsqa.index.embedding.onnx_export import LIMITS, MODEL_FILE, TOKENIZER, exported_model
-from newsqa.index.embedding.wordpieces import WordPieceCounts
+from newsqa.index.embedding.wordpieces import PieceSpans, WordPieceCounts
 
 
 class OnnxEmbedder(Embedder):
@@ -103,6 +103,11 @@ class OnnxEmbedder(Embedder):
             return self._pieces.counts(texts)
         encoded = self._counter.encode_batch_fast(list(texts), add_special_tokens=False)
         return [len(e.ids) for e in encoded]
+
+    def token_spans(self, text: str) -> PieceSpans | None:
+        """Word-piece counts of spans of `text`, its words counted once (None: count each
+        span's text instead)."""
+        return self._pieces.spans(text) if self._pieces is not None else None
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
