@@ -9,10 +9,10 @@ from dataclasses import dataclass, field, replace
 
 from newsqa.answering.abstention import abstain_answer, evidence_gaps, what_is_missing
 from newsqa.answering.answerability import (
-    ANSWER_THRESHOLD,
     MIN_RARE_CITED,
     Similarity,
     assess,
+    threshold_for,
 )
 from newsqa.answering.sentence_scoring import (
     ArticleLibrary,
@@ -39,7 +39,7 @@ class Composer:
     """
 
     max_sentences: int = 12
-    abstain_threshold: float = ANSWER_THRESHOLD
+    abstain_threshold: float | None = None  # None: the answer check's own, by question shape
     min_confidence: float = 0.0  # a user's own, higher bar
     articles: int = 6
     per_article: int = 4
@@ -97,7 +97,7 @@ class Composer:
             similarity=self.similarity,
         )
         if (
-            verdict.probability < max(self.abstain_threshold, self.min_confidence)
+            verdict.probability < max(self._threshold(question), self.min_confidence)
             or verdict.signals.rare_cited < MIN_RARE_CITED
         ):
             why = what_is_missing(question, verdict) or unknown
@@ -109,6 +109,11 @@ class Composer:
             lead.sort(key=lambda s: (s.passage.published_at or "", s.start))
         answer = _answer(asked, lead, self._support(pool, state), passages)
         return replace(answer, confidence=round(verdict.probability, 3))
+
+    def _threshold(self, question: Question) -> float:
+        if self.abstain_threshold is not None:
+            return self.abstain_threshold
+        return threshold_for(question, follows_up=bool(self.focus))
 
     def _lead(
         self, question: Question, pool: list[Sentence], state: _Selection, top: float

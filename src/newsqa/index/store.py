@@ -238,12 +238,16 @@ class IndexStore:
 
     def recent_titles(self, n: int) -> list[str]:
         """Titles of the `n` most recently published articles, newest first."""
+        return [title for title, _ in self.recent_headlines(n)]
+
+    def recent_headlines(self, n: int) -> list[tuple[str, str]]:
+        """Title and summary ('' when none) of the `n` most recently published articles."""
         rows = self.db.execute(
-            "SELECT title FROM articles WHERE title != '' "
+            "SELECT title, COALESCE(summary, '') FROM articles WHERE title != '' "
             "ORDER BY published_at IS NULL, published_at DESC, rowid DESC LIMIT ?",
             (n,),
         ).fetchall()
-        return [str(r[0]) for r in rows]
+        return [(str(r[0]), str(r[1])) for r in rows]
 
     def article_ids_of(self, keys: Sequence[str]) -> set[str]:
         """Ids of the stories named by id, URL or exact title (a syndicated copy's URL names

@@ -20,7 +20,8 @@ _FRAME_WORDS = (
     "claims considering information piece coverage portrayal portray depicted reporting "
     "consistent consistency inconsistent change changed both published publication source "
     "sources outlet outlets identified described describe highlighted noted whose "
-    "another one two same while compared comparison regarding concerning"
+    "another one two same while compared comparison regarding concerning many much "
+    "say says said tell tells told article articles news report reports reported"
 )
 QUESTION_FRAME = frozenset(stem(w) for w in _FRAME_WORDS.split())
 TOPIC_WORD_CHARS = 5  # shorter words are too common to tell that the archive lacks a topic

@@ -61,15 +61,27 @@ def status_html(qa: NewsQA) -> str:
 
 
 def example_questions(qa: NewsQA, n: int = EXAMPLES) -> list[str]:
-    """Questions about the index's newest articles, one per distinct title."""
+    """Questions about the index's newest articles that the index answers, one per article:
+    about its headline, or else about the names in its headline and summary (a catchy
+    headline's words are often nowhere in the story)."""
     questions: list[str] = []
-    for title in qa.store.recent_titles(n * 3):
-        question = question_from_title(title)
-        if question and question not in questions:
-            questions.append(question)
+    for title, summary in qa.store.recent_headlines(n * 3):
+        for question in (
+            question_from_title(title),
+            question_about_names(qa, f"{summary} {title}"),
+        ):
+            if question and question not in questions and not qa.ask(question).abstained:
+                questions.append(question)
+                break
         if len(questions) == n:
             break
     return questions
+
+
+def question_about_names(qa: NewsQA, text: str) -> str:
+    """ "What do the articles say about <the first two names in the text>?" ('' if none)."""
+    names = qa.analyse(f"On {text}").names[:2]  # the text's first word may be a name
+    return f"What do the articles say about {' and '.join(names)}?" if names else ""
 
 
 def question_from_title(title: str) -> str:
