@@ -11,7 +11,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from newsqa.articles import Article
-from newsqa.bench import peers, scale, speed_build, speed_chunking, speed_embedding, speed_query
+from newsqa.bench import (
+    goals,
+    peers,
+    scale,
+    speed_build,
+    speed_chunking,
+    speed_embedding,
+    speed_query,
+)
 from newsqa.config import Settings
 from newsqa.index.embedding import DEFAULT_BACKEND, make_embedder
 from newsqa.index.updates import embedding_text, make_chunker
@@ -204,6 +212,7 @@ def markdown(p: Performance, command: str) -> str:
     if p.peers:
         out += _peers_markdown(p.peers)
     out += [f"Peak resident memory of the benchmark process: {p.peak_rss_mib:.0f} MiB.", ""]
+    out += goals.done_when(p)
     return "\n".join(out)
 
 
