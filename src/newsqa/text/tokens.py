@@ -10,7 +10,6 @@ repeats its segments: each is encoded once and its count kept.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -78,7 +77,8 @@ def _encoded(segments: list[str]) -> dict[str, int]:
         sizes = np.zeros(0, dtype=np.int64)
     if len(joinable) < JOINED_AT_LEAST or len(sizes) != len(joinable):
         return counts | {s: len(encode(s)) for s in joinable}
-    lengths = _token_bytes()[encode(_JOINER.join(joinable))]
+    tokens = encode(_JOINER.join(joinable))
+    lengths = np.fromiter(map(len, cl100k().decode_tokens_bytes(tokens)), np.int64, len(tokens))
     token_starts = np.cumsum(lengths) - lengths
     starts = np.cumsum(sizes + len(_JOINER)) - sizes - len(_JOINER)
     owner = np.searchsorted(starts, token_starts, side="right") - 1
@@ -94,17 +94,6 @@ def _joinable(segment: str) -> bool:
         return False
     head = segment[1:2] if segment[0] == " " else segment[0]
     return bool(head) and not head.isspace()
-
-
-@lru_cache(maxsize=1)
-def _token_bytes() -> np.ndarray:
-    """The length in bytes of each cl100k token (0 for special and unused ids)."""
-    encoding = cl100k()
-    lengths = np.zeros(encoding.n_vocab, dtype=np.int64)
-    for token in range(encoding.n_vocab):
-        with contextlib.suppress(KeyError):
-            lengths[token] = len(encoding.decode_single_token_bytes(token))
-    return lengths
 
 
 @dataclass(frozen=True)
