@@ -212,7 +212,7 @@ def markdown(p: Performance, command: str) -> str:
     if p.peers:
         out += _peers_markdown(p.peers)
     out += [f"Peak resident memory of the benchmark process: {p.peak_rss_mib:.0f} MiB.", ""]
-    out += goals.done_when(p)
+    out += goals.done_when(p.build, p.peers, p.cold, p.latency, p.scale)
     return "\n".join(out)
 
 
