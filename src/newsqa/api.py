@@ -49,6 +49,7 @@ from newsqa.search.stores import open_store
 History = Sequence[Turn]
 Columns = Mapping[str, str]
 REOPEN_ATTEMPTS = 3
+VECTORS_KEPT = 4096  # question and sentence vectors kept per index (~7 MB at 384 dims)
 
 
 class NewsQA:
@@ -274,8 +275,9 @@ class _IndexReader:
 
     def __init__(self, store: NewsStore, embedder: Embedder, settings: Settings) -> None:
         self.store = store
-        # the question's vector serves retrieval and, later, the answer check: encode it once
-        self.encode_query = functools.lru_cache(maxsize=64)(embedder.encode_query)
+        # the question's vector serves retrieval and, later, the answer check: encode it once;
+        # lead sentences recur across questions on the same stories: keep their vectors too
+        self.encode_query = functools.lru_cache(maxsize=VECTORS_KEPT)(embedder.encode_query)
         self.embedder = embedder
         self.retriever = Retriever(store, embedder, settings, self.encode_query)
         self.analyser = QuestionAnalyser(store.outlet_names())
@@ -286,10 +288,11 @@ class _IndexReader:
         )
 
     def similarity(self, question: str, sentences: Sequence[str]) -> list[float]:
-        """Cosine of the question to each sentence (the question's vector is cached)."""
+        """Cosine of the question to each sentence (vectors of recent texts are kept)."""
         question_vector = self.encode_query(question)
-        # a few short texts: one at a time on the query path's single thread is fastest
-        return [float(self.embedder.encode_query(s) @ question_vector) for s in sentences]
+        # one text per call, never batched: int8 activations are quantised per batch, so a
+        # batch would change each vector (cosine ~0.99) for no gain on one thread
+        return [float(self.encode_query(s) @ question_vector) for s in sentences]
 
 
 def question_text(question: str | None, max_chars: int) -> str:

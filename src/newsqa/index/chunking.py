@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from newsqa.articles import Article
 from newsqa.text.sentences import MAX_SENTENCE_CHARS, SentenceSpan, split_sentences
-from newsqa.text.tokens import count_tokens
+from newsqa.text.tokens import TokenSpans, count_tokens
 
 TokenCounter = Callable[[str], int]
 BatchTokenCounter = Callable[[list[str]], list[int]]
+
+
+class SpanCounter(Protocol):
+    def count_many(self, spans: Sequence[tuple[int, int]]) -> list[int]: ...
+
+
+SpanCounters = Callable[[str], SpanCounter | None]  # a body's span counter, or None
 
 
 @dataclass(frozen=True)
@@ -40,10 +48,12 @@ class Chunker:
     model_limit: int = 256
     max_sentence_chars: int = MAX_SENTENCE_CHARS
     model_tokens_many: BatchTokenCounter | None = None  # the same counts, many texts at once
+    model_spans: SpanCounters | None = None  # the same counts of spans of one body
 
     def chunk(self, article: Article) -> list[Chunk]:
         body = article.body
-        units, cost, model_cost = self._units(body)
+        spans = TokenSpans.of(body)  # cl100k over the body once; any span's count from it
+        units, cost, model_cost = self._units(spans)
         model_budget = (
             self.model_limit
             - 2
@@ -61,7 +71,7 @@ class Chunker:
                 if j > i and not within:
                     break
                 used, model_used, j = used + cost[j], model_used + more_model, j + 1
-            j, tokens = self._shrink_to_budget(body, units, i, j)
+            j, tokens = self._shrink_to_budget(spans, units, i, j)
             text = body[units[i].start : units[j - 1].end]
             chunks.append(
                 Chunk(
@@ -74,15 +84,21 @@ class Chunker:
         return chunks
 
     def _shrink_to_budget(
-        self, body: str, units: list[SentenceSpan], i: int, j: int
+        self, spans: TokenSpans, units: list[SentenceSpan], i: int, j: int
     ) -> tuple[int, int]:
         """Per-sentence counts are estimates of the joined text; check exactly and drop tails.
         Returns the end and the window's exact cl100k count."""
         while True:
-            tokens = count_tokens(body[units[i].start : units[j - 1].end])
+            tokens = spans.count(units[i].start, units[j - 1].end)
             if j - i <= 1 or tokens <= self.max_tokens:
                 return j, tokens
             j -= 1
+
+    def _sentence_model_counts(self, body: str, sentences: list[SentenceSpan]) -> list[int]:
+        counter = self.model_spans(body) if self.model_spans is not None else None
+        if counter is None:
+            return self._model_counts([s.text for s in sentences])
+        return counter.count_many([(s.start, s.end) for s in sentences])
 
     def _model_counts(self, texts: list[str]) -> list[int]:
         """Model word pieces of each text, counted in one batch when the counter can."""
@@ -91,16 +107,15 @@ class Chunker:
         assert self.model_tokens is not None
         return [self.model_tokens(t) for t in texts]
 
-    def _units(self, body: str) -> tuple[list[SentenceSpan], list[int], list[int] | None]:
+    def _units(self, spans: TokenSpans) -> tuple[list[SentenceSpan], list[int], list[int] | None]:
         """Sentences, with cl100k cost (+1 for the joining space) and model cost, each
         counted once; one over the budget is cut at word boundaries (rare: lists, tables)."""
         limit = self.max_tokens
         if self.model_tokens:
             limit = min(limit, self.model_limit // 2)
-        sentences = split_sentences(body, self.max_sentence_chars)
-        texts = [s.text for s in sentences]
-        cl100k = [count_tokens(t) for t in texts]
-        model = self._model_counts(texts) if self.model_tokens else None
+        sentences = split_sentences(spans.text, self.max_sentence_chars)
+        cl100k = spans.count_many([(s.start, s.end) for s in sentences])
+        model = self._sentence_model_counts(spans.text, sentences) if self.model_tokens else None
         units: list[SentenceSpan] = []
         cost: list[int] = []
         model_cost: list[int] | None = [] if model is not None else None
@@ -118,7 +133,7 @@ class Chunker:
                 for half in _halve_until(piece, lambda text: self._fits(text, limit))
             ]
             units.extend(pieces)
-            cost.extend(count_tokens(p.text) + 1 for p in pieces)
+            cost.extend(spans.count(p.start, p.end) + 1 for p in pieces)
             if model_cost is not None:
                 model_cost.extend(self._model_counts([p.text for p in pieces]))
         return units, cost, model_cost

@@ -60,6 +60,7 @@ def make_chunker(settings: Settings, embedder: Embedder) -> Chunker:
         model_limit=embedder.max_tokens,
         max_sentence_chars=settings.max_sentence_chars,
         model_tokens_many=getattr(embedder, "count_tokens_many", None),
+        model_spans=getattr(embedder, "token_spans", None),
     )
 
 

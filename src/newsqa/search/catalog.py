@@ -11,6 +11,7 @@ from newsqa.index.scope import Scope, near_days
 from newsqa.index.store import IndexStore
 from newsqa.index.vectors import IVF, kind_of, vector_ids
 from newsqa.search.dense import ApproximateScores, DenseScores, ExactScores, SelectorCache
+from newsqa.search.lexical import PhraseScores
 
 
 class ChunkCatalog:
@@ -47,6 +48,8 @@ class ChunkCatalog:
         self.article = np.array([meta.get(int(i), empty)[3] for i in self.ids], dtype=object)
         self.row_of = {int(chunk_id): row for row, chunk_id in enumerate(self.ids)}
         self._masks: dict[Scope, np.ndarray] = {}
+        self._phrases = PhraseScores(store.db)
+        self._id_order = np.argsort(self.ids, kind="stable")
 
     def mask(self, scope: Scope) -> np.ndarray | None:
         """Rows allowed by `scope` (None: all rows); remembered per scope."""
@@ -87,13 +90,24 @@ class ChunkCatalog:
         """Top-n over the allowed rows (filters before ranking), from `similarities()`."""
         return scores.top(n, allowed)
 
+    def lexical_search(self, match: str, n: int) -> list[tuple[int, float]]:
+        """FTS5 BM25 top-n over all chunks, from the kept per-phrase scores when it can."""
+        found = self._phrases.ranked(match, n) if match else []
+        return found if found is not None else self.store.lexical_search(match, n)
+
     def lexical(self, match: str, n: int, scope: Scope) -> list[tuple[int, float]]:
-        """FTS5 BM25 restricted to the scope inside SQL (so a filter never empties the list)."""
+        """FTS5 BM25 restricted to the scope before ranking (so a filter never empties the
+        list): the kept per-phrase scores of the allowed chunks, or the scope in SQL."""
         if not match:
             return []
         where, params = scope.sql()
         if not where:
-            return self.store.lexical_search(match, n)
+            return self.lexical_search(match, n)
+        allowed = self.mask(scope)
+        assert allowed is not None  # a scope with a WHERE clause is restricted
+        found = self._phrases.ranked(match, n, lambda ids: self._allows(ids, allowed))
+        if found is not None:
+            return found
         try:
             rows = self.store.db.execute(
                 "SELECT f.rowid, -bm25(chunks_fts) FROM chunks_fts f "
@@ -104,6 +118,15 @@ class ChunkCatalog:
         except sqlite3.OperationalError:
             return []
         return [(int(r), float(s)) for r, s in rows]
+
+    def _allows(self, chunk_ids: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+        """Which of `chunk_ids` are catalog rows that `allowed` keeps."""
+        if not len(self.ids):
+            return np.zeros(len(chunk_ids), dtype=bool)
+        order = self._id_order
+        at = np.searchsorted(self.ids, chunk_ids, sorter=order)
+        rows = order[np.minimum(at, len(order) - 1)]
+        return (self.ids[rows] == chunk_ids) & allowed[rows]
 
 
 __all__ = ["ChunkCatalog", "Scope"]

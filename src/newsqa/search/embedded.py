@@ -46,7 +46,8 @@ class EmbeddedStore(IndexStore):
             return self._catalog
 
     def prefetch(self, matches: Sequence[str]) -> Prefetched:
-        return {m: self.lexical_search(m, LEXICAL_POOL) for m in matches}
+        catalog = self.catalog  # BM25 from the kept per-word FTS5 scores (search/lexical.py)
+        return {m: catalog.lexical_search(m, LEXICAL_POOL) for m in matches}
 
     def question_search(self, vector: np.ndarray, prefetched: Prefetched) -> EmbeddedSearch:
         catalog = self.catalog
@@ -79,7 +80,7 @@ class EmbeddedSearch:
         """BM25 on the claim's words (`match`). One unfiltered FTS5 query per claim serves every
         outlet/date scope; a scope it leaves nearly empty is queried again inside SQL."""
         if match not in self.cache:
-            self.cache[match] = self.store.lexical_search(match, LEXICAL_POOL)
+            self.cache[match] = self.catalog.lexical_search(match, LEXICAL_POOL)
         ranked = self.cache[match]
         allowed = self.catalog.mask(scope)
         if allowed is None:

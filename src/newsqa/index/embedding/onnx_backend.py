@@ -15,6 +15,7 @@ import numpy as np
 from newsqa.index.embedding.base import ONNX_INT8, Embedder
 from newsqa.index.embedding.models import model_id
 from newsqa.index.embedding.onnx_export import LIMITS, MODEL_FILE, TOKENIZER, exported_model
+from newsqa.index.embedding.wordpieces import PieceSpans, WordPieceCounts
 
 
 class OnnxEmbedder(Embedder):
@@ -46,6 +47,11 @@ class OnnxEmbedder(Embedder):
         tokenizer.no_truncation()
         tokenizer.no_padding()
         return tokenizer
+
+    @cached_property
+    def _pieces(self) -> WordPieceCounts | None:
+        """Counts by kept per-word counts when the tokenizer is BERT-style."""
+        return WordPieceCounts(self._counter) if WordPieceCounts.fits(self._counter) else None
 
     @cached_property
     def _tokenizer(self) -> Any:
@@ -89,12 +95,19 @@ class OnnxEmbedder(Embedder):
         return int(self._limits["max_seq_length"])
 
     def count_tokens(self, text: str) -> int:
-        return len(self._counter.encode(text, add_special_tokens=False).ids)
+        return self.count_tokens_many([text])[0]
 
     def count_tokens_many(self, texts: Sequence[str]) -> list[int]:
-        """`count_tokens` of each text, tokenised in parallel."""
-        encoded = self._counter.encode_batch(list(texts), add_special_tokens=False)
+        """`count_tokens` of each text: from kept word counts, else tokenised in parallel."""
+        if self._pieces is not None:
+            return self._pieces.counts(texts)
+        encoded = self._counter.encode_batch_fast(list(texts), add_special_tokens=False)
         return [len(e.ids) for e in encoded]
+
+    def token_spans(self, text: str) -> PieceSpans | None:
+        """Word-piece counts of spans of `text`, its words counted once (None: count each
+        span's text instead)."""
+        return self._pieces.spans(text) if self._pieces is not None else None
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
