@@ -60,7 +60,8 @@ def done_when(
         met = query_p95 <= 150 and s.ivf_recall_at_10 >= 0.95 and s.ivf_mib <= 1536
         lines.append(
             f"- At {s.chunks:,} chunks, query p95 ≤ 150 ms with recall@10 ≥ 0.95 and resident "
-            f"memory ≤ 1.5 GB: {_state(met)} (IVF p95 {s.ivf_p95_ms:.1f} ms + BM25 p95 "
+            f"memory ≤ 1.5 GB: {'query and recall met, memory met for the vector index only' if met else 'not met'} "
+            f"(IVF p95 {s.ivf_p95_ms:.1f} ms + BM25 p95 "
             f"{s.bm25_p95_ms:.1f} ms = {query_p95:.0f} ms; recall@10 {s.ivf_recall_at_10:.3f}; "
             f"vector index {s.ivf_mib:.0f} MiB; a whole newsqa process over an index of this "
             "size, with its chunk catalog and SQLite cache, was not measured)."
