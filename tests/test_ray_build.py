@@ -23,6 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import multihop_dir, needs_extra
+from newsqa.api import NewsQA
 from newsqa.cli import app
 from newsqa.config import Settings
 from newsqa.index.distributed.build import build_with_ray
@@ -228,3 +229,15 @@ def test_without_ray_the_build_says_how_to_install_it(
     assert "pip install 'newsqa[ray]'" in " ".join(result.output.split())
     assert "Traceback" not in result.output
     assert not (tmp_path / "index").exists()
+
+
+def test_a_ray_build_into_milvus_is_mirrored_there(
+    archive: Path, embedder: Embedder, ray_cluster: ModuleType, tmp_path: Path
+) -> None:
+    needs_extra("milvus", "pymilvus", "milvus_lite")
+    lite = str(tmp_path / "lite.db")
+    settings = Settings(index_dir=tmp_path / "index", store="milvus", milvus_uri=lite)
+    report = build_with_ray([archive], settings, embedder, RayOptions())
+    qa = NewsQA(Settings(index_dir=settings.index_dir), embedder)  # the manifest names Milvus
+    assert qa.stats()["store"] == "milvus" and qa.stats()["articles"] == report.added
+    assert qa.check().sound  # the collection holds exactly the folder's chunks

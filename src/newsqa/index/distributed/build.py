@@ -41,6 +41,7 @@ from newsqa.index.distributed.rows import ReadKey
 from newsqa.index.distributed.writing import OnCommit, write_in_batches
 from newsqa.index.embedding import Embedder
 from newsqa.index.store import IndexStore
+from newsqa.index.stores.placement import StorePlacement
 from newsqa.index.updates import BuildReport
 from newsqa.ingest import IngestLimits
 from newsqa.progress import Progress
@@ -71,6 +72,7 @@ def build_with_ray(
         chunk_overlap=settings.chunk_overlap,
         embedding_backend=embedder.backend,
         approximate_from=settings.approximate_from,
+        placement=StorePlacement.from_settings(settings),
     )
     with ray_session(options) as ray, warnings.catch_warnings():
         _configure(ray)

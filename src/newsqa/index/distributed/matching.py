@@ -16,6 +16,7 @@ from pathlib import Path
 from newsqa.articles import Article
 from newsqa.index.distributed.rows import ReadKey
 from newsqa.index.store import FORMAT_VERSION, MANIFEST, IndexStore, IndexUnavailable, Manifest
+from newsqa.index.stores.placement import StorePlacement
 from newsqa.index.updates import BuildReport, file_article
 from newsqa.index.writer import IndexWriter
 
@@ -31,6 +32,7 @@ class WriterSpec:
     chunk_overlap: int
     embedding_backend: str
     approximate_from: int
+    placement: StorePlacement = field(default_factory=StorePlacement)  # a new index's store
 
     def open(self, fresh: bool) -> IndexWriter:
         return IndexWriter(
@@ -42,6 +44,7 @@ class WriterSpec:
             chunk_overlap=self.chunk_overlap,
             embedding_backend=self.embedding_backend,
             approximate_from=self.approximate_from,
+            placement=self.placement,
         )
 
     def made_alike(self) -> bool:
