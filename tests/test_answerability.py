@@ -163,3 +163,28 @@ def test_which_question_whose_lead_names_nothing_says_a_name_is_missing() -> Non
     [gap] = what_is_missing(question, verdict)
     assert gap.startswith("These articles discuss") and "ferries" in gap
     assert "none gives a name" in gap
+
+
+def test_which_question_leads_with_the_sentence_naming_the_answer(
+    tmp_path_factory: pytest.TempPathFactory, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    """The sentence echoing the question comes with the one beside it that names the answer."""
+    index_dir = tmp_path_factory.mktemp("beside") / "index"
+    renewal = make_article(
+        title="Streaming service renews its hit drama",
+        body=(
+            "“Harbour Lights” is officially coming back. The streaming service announced on "
+            "Sunday that its wildly popular drama was renewed for a second season. Filming "
+            "starts next spring in the old port."
+        ),
+        source="Screen Weekly",
+        published_at="2024-06-13T10:00:00+00:00",
+        url="https://screen.example/renewal",
+    )
+    build_from_articles([*ARCHIVE, renewal], Settings(index_dir=index_dir), embedder)
+    answer = NewsQA.open(index_dir).ask(
+        "Which wildly popular drama was renewed for a second season?"
+    )
+    assert not answer.abstained
+    lead = answer.text.split("\n\n")[0]
+    assert "Harbour Lights" in lead and "renewed for a second season" in lead

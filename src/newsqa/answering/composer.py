@@ -82,6 +82,7 @@ class Composer:
         carried = {s.article_id: frozenset(s.outlets) & set(known) for s in pool}
         chosen = self.gate.choose(signals, carried)
         cited = set(chosen)
+        sentences = pool  # every candidate sentence, for the one beside the lead's first
         pool = [s for s in pool if s.article_id in cited and not s.words.isdisjoint(weights)]
         top = max(p.score for p in passages) or 1.0
         state = _Selection(set(known), weights, total, _recency(pool) if question.latest else {})
@@ -104,6 +105,10 @@ class Composer:
             why = what_is_missing(question, verdict) or unknown
             return abstain_answer(asked, passages, why, verdict.probability)
         lead = list(state.chosen)
+        beside = _answer_beside(question, lead[0], sentences)
+        if beside is not None and not state.repeats(beside, self.duplicate_overlap):
+            state.add(beside)
+            lead.insert(1, beside)
         if question.latest:  # how things stand now: the latest statement first
             lead.sort(key=lambda s: (s.passage.published_at or "", -s.start), reverse=True)
         elif question.temporal:
@@ -221,6 +226,25 @@ class _Selection:
         self.outlets |= set(s.outlets)
         self.per_article[s.article_id] += 1
         self.seen.add(s.words)
+
+
+def _answer_beside(
+    question: Question, first: Sentence, sentences: list[Sentence]
+) -> Sentence | None:
+    """When the lead's first sentence echoes the question but lacks the kind of answer it
+    asks for (a name, a number, a date), the sentence just before or after it in the same
+    article that holds one ("Netflix renewed the wildly popular show" follows "“Squid Game”
+    is officially coming back")."""
+    kind = question.expected_type
+    if kind is None or has_answer_type(first.text, kind, question.lowered):
+        return None
+    same = [s for s in sentences if s.article_id == first.article_id]
+    before = max((s for s in same if s.end <= first.start), key=lambda s: s.start, default=None)
+    after = min((s for s in same if s.start >= first.end), key=lambda s: s.start, default=None)
+    for s in (before, after):
+        if s is not None and has_answer_type(s.text, kind, question.lowered):
+            return s
+    return None
 
 
 def _recency(pool: list[Sentence]) -> dict[str, float]:
