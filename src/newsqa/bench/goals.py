@@ -65,7 +65,7 @@ def done_when(
             state = (
                 _state(fast and small)
                 if fast == small
-                else f"query and recall {_state(fast)[2:-2]}, memory {_state(small)[2:-2]}"
+                else f"query and recall {_state(fast)}, memory {_state(small)}"
             )
             memory = (
                 f"vector index {s.ivf_mib:.0f} MiB; a whole newsqa process answering "
