@@ -44,3 +44,29 @@ def test_txtai_comparison_states_its_ratio_or_why_txtai_did_not_run() -> None:
     )
     text = markdown(Performance("test machine", peers=failed), "newsqa bench --peers")
     assert "txtai could not be run" in text and "no network" in text
+
+
+def test_made_index_is_sound_and_the_process_figure_is_judged_against_1_5_gb(
+    tmp_path: Path,
+) -> None:
+    from newsqa.bench.goals import done_when
+    from newsqa.bench.process_memory import ProcessMemory, make, markdown_line, questions
+    from newsqa.bench.scale import ScaleRow
+    from newsqa.index.store import IndexStore, sha256_of
+
+    manifest = make(tmp_path / "index", 3_000)
+    assert (manifest.chunks, manifest.articles, manifest.vector_index) == (3_000, 200, "ivf")
+    for name, digest in manifest.checksums.items():
+        assert sha256_of(tmp_path / "index" / name) == digest
+    store = IndexStore.open(tmp_path / "index")
+    assert store.vectors.ntotal == 3_000 and store.match_count('"council"') > 0
+    store.close()
+    assert len(set(questions(20))) == 20
+
+    figure = ProcessMemory(1_000_000, 20, 900.0, 2000.0, 2100.0, 2400.0, 60.0, 90.0, 0.1, 9.0)
+    assert "**peak 2400 MiB**" in markdown_line(figure)
+    row = ScaleRow(1_000_000, 50, 80, 4, 5, 0.97, 100, 1465, 761, 10, 85, "ivf")
+    lines = "\n".join(done_when(None, None, None, None, [row], figure))
+    assert "query and recall **met**, memory **not met**" in lines and "peaked at 2400 MiB" in lines
+    lines = "\n".join(done_when(None, None, None, None, [row], None))
+    assert "memory met for the vector index only" in lines

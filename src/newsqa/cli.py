@@ -412,7 +412,10 @@ def bench(
     ] = "10000,100000",
     parts: Annotated[
         str,
-        typer.Option(help="What to measure: chunking,embedding,build,questions,cold,recall,scale"),
+        typer.Option(
+            help="What to measure: chunking,embedding,build,questions,cold,recall,scale "
+            "(and process-1m: a whole process over a made 1M-chunk index, minutes, ~4 GB of /tmp)"
+        ),
     ] = "chunking,embedding,build,questions,cold,recall,scale",
     output: Annotated[Path, typer.Option(help="Markdown file for the results")] = Path(
         "docs/performance.md"
@@ -472,6 +475,21 @@ WatchOption = Annotated[
     Optional[list[Path]],  # noqa: UP045
     typer.Option("--watch", help="Also add new or changed files from this folder (repeatable)"),
 ]
+
+
+@app.command("bench-process", hidden=True)
+def bench_process(
+    index_dir: Annotated[Path, typer.Argument(help="An index folder (a made 1M-chunk one)")],
+    questions: Annotated[int, typer.Option(help="Questions after the warm-up")] = 20,
+) -> None:
+    """Resident memory of this process opening INDEX_DIR and answering questions, as one
+    JSON line (run by `newsqa bench --parts process-1m` in a fresh process)."""
+    import json
+    from dataclasses import asdict
+
+    from newsqa.bench.process_memory import measure_here
+
+    print(json.dumps(asdict(measure_here(NewsQA.open, index_dir, questions))))
 
 
 @app.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsqa.bench.peers import PeerComparison
+from newsqa.bench.process_memory import ProcessMemory
 from newsqa.bench.scale import ScaleRow
 from newsqa.bench.speed_build import BuildSpeed
 from newsqa.bench.speed_query import ColdStart, Latency
@@ -22,6 +23,7 @@ def done_when(
     cold: ColdStart | None,
     latency: Latency | None,
     scale: Sequence[ScaleRow],
+    process: ProcessMemory | None = None,
 ) -> list[str]:
     """One bullet per goal of issue 14 that this run measured, met or not met."""
     lines = ["## Issue 14: done when", ""]
@@ -57,14 +59,37 @@ def done_when(
     if large:
         s = large[-1]
         query_p95 = s.ivf_p95_ms + s.bm25_p95_ms  # dense and lexical each at their p95
-        met = query_p95 <= 150 and s.ivf_recall_at_10 >= 0.95 and s.ivf_mib <= 1536
+        fast = query_p95 <= 150 and s.ivf_recall_at_10 >= 0.95
+        if process is not None and process.chunks >= AT_SCALE:
+            small = process.peak_mib <= 1536
+            state = (
+                _state(fast and small)
+                if fast == small
+                else f"query and recall {_state(fast)}, memory {_state(small)}"
+            )
+            memory = (
+                f"vector index {s.ivf_mib:.0f} MiB; a whole newsqa process answering "
+                f"questions over a made index of {process.chunks:,} chunks peaked at "
+                f"{process.peak_mib:.0f} MiB (its whole `ask` p50 / p95 {process.p50_ms:.0f} / "
+                f"{process.p95_ms:.0f} ms)"
+            )
+        else:
+            small = s.ivf_mib <= 1536
+            state = (
+                "query and recall met, memory met for the vector index only"
+                if fast and small
+                else "not met"
+            )
+            memory = (
+                f"vector index {s.ivf_mib:.0f} MiB; a whole newsqa process over an index of "
+                "this size, with its chunk catalog and SQLite cache, was not measured"
+            )
         lines.append(
             f"- At {s.chunks:,} chunks, query p95 ≤ 150 ms with recall@10 ≥ 0.95 and resident "
-            f"memory ≤ 1.5 GB: {'query and recall met, memory met for the vector index only' if met else 'not met'} "
+            f"memory ≤ 1.5 GB: {state} "
             f"(IVF p95 {s.ivf_p95_ms:.1f} ms + BM25 p95 "
             f"{s.bm25_p95_ms:.1f} ms = {query_p95:.0f} ms; recall@10 {s.ivf_recall_at_10:.3f}; "
-            f"vector index {s.ivf_mib:.0f} MiB; a whole newsqa process over an index of this "
-            "size, with its chunk catalog and SQLite cache, was not measured)."
+            f"{memory})."
         )
     lines += [
         "- The test suite checks backend agreement (cosine ≥ 0.98 per text against fp32 on "

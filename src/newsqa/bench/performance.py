@@ -14,6 +14,7 @@ from newsqa.articles import Article
 from newsqa.bench import (
     goals,
     peers,
+    process_memory,
     scale,
     speed_build,
     speed_chunking,
@@ -32,6 +33,7 @@ SAMPLE_QUESTIONS = (
 )
 PARTS = ("embedding", "chunking", "build", "questions", "cold", "recall", "scale")
 PEERS = "peers"  # txtai in its own venv: asked for by `newsqa bench --peers`
+PROCESS = "process-1m"  # a whole process over a made 1M-chunk index (minutes, GBs of /tmp)
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Performance:
     recall: speed_query.RealRecall | None = None
     scale: list[scale.ScaleRow] = field(default_factory=list)
     peers: peers.PeerComparison | None = None
+    process: process_memory.ProcessMemory | None = None
     peak_rss_mib: float = 0.0
 
 
@@ -104,6 +107,9 @@ def run(
     for n in sizes if "scale" in parts else ():
         say(f"scale test at {n} chunks")
         result.scale.append(scale.measure(n))
+    if PROCESS in parts:
+        say(f"a whole process over a made index of {goals.AT_SCALE:,} chunks")
+        result.process = process_memory.measure_made(goals.AT_SCALE)
     result.peak_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
@@ -211,8 +217,10 @@ def markdown(p: Performance, command: str) -> str:
         ]
     if p.peers:
         out += _peers_markdown(p.peers)
+    if p.process:
+        out += [process_memory.markdown_line(p.process), ""]
     out += [f"Peak resident memory of the benchmark process: {p.peak_rss_mib:.0f} MiB.", ""]
-    out += goals.done_when(p.build, p.peers, p.cold, p.latency, p.scale)
+    out += goals.done_when(p.build, p.peers, p.cold, p.latency, p.scale, p.process)
     return "\n".join(out)
 
 
