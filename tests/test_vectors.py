@@ -8,6 +8,7 @@ import numpy as np
 
 from newsqa.articles import make_article
 from newsqa.index.chunking import Chunker
+from newsqa.index.integrity import check_index
 from newsqa.index.store import IndexStore
 from newsqa.index.vectors import build_approximate, vector_ids
 from newsqa.index.writer import IndexWriter, write_index
@@ -103,3 +104,11 @@ def test_add_and_remove_work_on_an_approximate_index(tmp_path: Path) -> None:
     rows = store.db.execute("SELECT chunk_id, article_id FROM chunks").fetchall()
     assert ids == {cid for cid, _ in rows}
     assert gone not in {a for _, a in rows} and extra.article_id in {a for _, a in rows}
+
+
+def test_an_approximate_index_passes_the_integrity_check(tmp_path: Path) -> None:
+    """`newsqa stats --check` reads the chunk ids of an IVF index from its inverted lists."""
+    _write(tmp_path / "large", 400, threshold=1000)
+    assert IndexStore.open(tmp_path / "large").manifest.vector_index == "ivf"
+    report = check_index(tmp_path / "large")
+    assert report.sound, report.problems

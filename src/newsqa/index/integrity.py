@@ -22,6 +22,7 @@ from newsqa.index.store import (
 )
 from newsqa.index.stores.milvus_sync import milvus_problems
 from newsqa.index.stores.placement import StorePlacement
+from newsqa.index.vectors import vector_ids
 
 CHECKED_FILES = (DATABASE, VECTORS)
 
@@ -136,10 +137,11 @@ def _vector_ids(index_dir: Path, manifest: Manifest) -> tuple[set[int] | None, l
             f"{VECTORS}: vectors have {vectors.d} dimensions, {MANIFEST} says "
             f"{manifest.dimension} (model {manifest.model!r})"
         )
-    id_map = getattr(vectors, "id_map", None)
-    if id_map is None:
+    try:
+        ids = vector_ids(vectors)  # flat: its id map; IVF: the ids in its inverted lists
+    except (AttributeError, RuntimeError):
         return None, [*problems, f"{VECTORS}: holds no chunk ids (not an id-mapped index)"]
-    return {int(i) for i in faiss.vector_to_array(id_map)}, problems
+    return {int(i) for i in ids}, problems
 
 
 class _DatabaseCheck:
