@@ -85,8 +85,8 @@ class EmbeddedSearch:
         allowed = self.catalog.mask(scope)
         if allowed is None:
             return ranked[:n]
-        rows = self.catalog.row_of
-        kept = [(cid, score) for cid, score in ranked if cid in rows and allowed[rows[cid]]]
+        rows = self.catalog.rows([cid for cid, _ in ranked])
+        kept = [hit for hit, r in zip(ranked, rows, strict=True) if r >= 0 and allowed[r]]
         if len(kept) >= min(n, MIN_SCOPED_HITS) or len(ranked) < LEXICAL_POOL:
             return kept[:n]
         return self.catalog.lexical(match, n, scope)
