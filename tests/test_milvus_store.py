@@ -15,6 +15,7 @@ from newsqa.cli import app
 from newsqa.config import Settings
 from newsqa.index.embedding import Embedder
 from newsqa.index.updates import build_from_articles
+from newsqa.ui.status import example_questions
 
 pytestmark = [pytest.mark.scale, pytest.mark.model]
 
@@ -72,6 +73,9 @@ def test_milvus_index_answers_and_follows_adds_edits_and_removals(
     build_from_articles(articles[:2], settings, embedder)
     qa = NewsQA(Settings(index_dir=settings.index_dir), embedder)  # the manifest names Milvus
     assert qa.stats()["store"] == "milvus" and qa.check().sound
+    # the chat page's example questions come from the store too, and are answered
+    examples = example_questions(qa)
+    assert examples and not any(qa.ask(q).abstained for q in examples)
     assert "Harbour ferry sinks off the cape" in _cited(qa, "How many passengers were rescued?")
 
     qa.add([articles[2]])

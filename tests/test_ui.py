@@ -195,7 +195,7 @@ def test_uploads_are_added_kept_under_the_index_and_limited(
 
 def test_example_questions_are_answered_from_the_newest_articles(sample_index: Path) -> None:
     qa = NewsQA.open(sample_index)
-    [title] = qa.store.recent_titles(5)
+    [(title, _)] = qa.store.recent_headlines(5)
     examples = example_questions(qa)
     assert examples
     for question in examples:

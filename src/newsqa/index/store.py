@@ -281,10 +281,6 @@ class IndexStore:
                     names.setdefault(name, None)
         return list(names)
 
-    def recent_titles(self, n: int) -> list[str]:
-        """Titles of the `n` most recently published articles, newest first."""
-        return [title for title, _ in self.recent_headlines(n)]
-
     def recent_headlines(self, n: int) -> list[tuple[str, str]]:
         """Title and summary ('' when none) of the `n` most recently published articles."""
         rows = self.db.execute(

@@ -62,10 +62,6 @@ class ChunkCatalog:
         self._masks: dict[Scope, np.ndarray] = {}
         self._phrases = PhraseScores(store.db)
 
-    def row(self, chunk_id: int) -> int:
-        """The catalog row of a chunk id (-1 when the vectors do not hold it)."""
-        return int(self.rows([chunk_id])[0])
-
     def rows(self, chunk_ids: Sequence[int]) -> np.ndarray:
         """The catalog rows of chunk ids, at once (-1 where the vectors do not hold one)."""
         wanted = np.asarray(chunk_ids, dtype=np.int64)

@@ -96,8 +96,8 @@ class MilvusStore:
     def outlet_names(self) -> list[str]:
         return self.catalogue.outlet_names()
 
-    def recent_titles(self, n: int) -> list[str]:
-        return self.catalogue.recent_titles(n)
+    def recent_headlines(self, n: int) -> list[tuple[str, str]]:
+        return self.catalogue.recent_headlines(n)
 
     def article_ids_of(self, keys: Sequence[str]) -> set[str]:
         return self.catalogue.article_ids_of(keys)
