@@ -140,6 +140,13 @@ def test_min_confidence_trades_answers_for_certainty(qa: NewsQA) -> None:
         ("Where did the data leak occur?", "name"),
         ("Which company won the contract?", "person"),
         ("How much will borrowers receive?", "number"),
+        ("Biden announced loan relief on Wednesday. How much will borrowers get?", "number"),
+        ("Despite falling lately, how much have gas prices risen in a year?", "number"),
+        ("What was the magnitude of the quake?", "number"),
+        ("The agency approved a vaccine. When will it be available?", "date"),
+        ("What NFL star announced his retirement on Tuesday?", "person"),
+        ("What percentage of adults disapprove of the decision to overturn Roe v. Wade?", "number"),
+        ("Why were the SUVs recalled?", None),
         ("What did she say?", None),
     ],
 )

@@ -138,3 +138,5 @@ def test_ask_filters_by_outlet_and_date_before_ranking(tmp_path: Path) -> None:
     assert {p["source"] for p in json.loads(early.stdout)["passages"]} == {"Coastal Herald"}
     bad = runner.invoke(app, ["ask", question, "--index", str(index), "--since", "someday"])
     assert bad.exit_code == 2 and "cannot read the date" in bad.output
+    when = runner.invoke(app, ["ask", question, "--index", str(index), "--asked-on", "soon"])
+    assert when.exit_code == 2 and "cannot read the date 'soon'" in when.output

@@ -84,3 +84,19 @@ def test_nearest_chunks_by_embedding_always_reach_the_reranker() -> None:
     nearest = [[(99, 0.9)]]  # the embedding's best chunk, ranked low by its words
     ids = [c.chunk_id for c in _candidates(fused, fused, 20, nearest)]
     assert 99 in ids and len(ids) == 20
+
+
+def test_this_week_is_read_from_the_day_the_question_was_asked(qa: NewsQA) -> None:
+    """Asked in June 2019, "this week" means the Hawks' win, not the newest report."""
+    question = "Which team won the league championship this week?"
+    then = qa.retriever().search(qa.analyse(question, asked_on="2019-06-14"))
+    assert then[0].title == "Harbor City Hawks win the league championship"
+    now = qa.retriever().search(qa.analyse(question))
+    assert now[0].title == "Riverton Foxes take the title"
+    answer = qa.ask(question, asked_on="June 14, 2019")
+    assert answer.citations[0].title == "Harbor City Hawks win the league championship"
+
+
+def test_an_unreadable_asking_day_is_refused(qa: NewsQA) -> None:
+    with pytest.raises(ValueError, match="cannot read the date"):
+        qa.ask("Which team won this week?", asked_on="the other day")

@@ -8,6 +8,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
@@ -121,9 +122,9 @@ class NewsQA:
         """The retriever of the current index."""
         return self.reader().retriever
 
-    def analyse(self, question: str) -> Question:
+    def analyse(self, question: str, asked_on: str | date | None = None) -> Question:
         """`question` analysed against the current index's outlets."""
-        return self.reader().analyser.analyse(question)
+        return self.reader().analyser.analyse(question, asked_day(asked_on))
 
     def ask(
         self,
@@ -135,17 +136,21 @@ class NewsQA:
         since: str | None = None,
         until: str | None = None,
         exclude: Iterable[str] | None = None,
+        asked_on: str | date | None = None,
     ) -> Answer:
         """Answer `question`; `sources`, `since` and `until` limit the articles searched, and
-        the articles named in `exclude` (ids, URLs or titles) are left out."""
+        the articles named in `exclude` (ids, URLs or titles) are left out. `asked_on` is the
+        day the question is asked, which "this week" or "recently" are relative to (default:
+        the newest of the reports found)."""
         question = question_text(question, self.settings.max_question_chars)
+        day = asked_day(asked_on)
         scope = make_scope(sources, since, until)
         reader = self.reader()  # one index generation for retrieval and composition
         if exclude:
             excluded = frozenset(reader.store.article_ids_of(list(exclude)))
             scope = dataclasses.replace(scope, excluded=excluded)
         follow = resolve_followup(question, history)
-        analysed = reader.analyser.analyse(follow.query)
+        analysed = reader.analyser.analyse(follow.query, day)
         passages = reader.retriever.search(analysed, k or self.settings.top_k, scope)
         if self.settings.reranker:
             passages = rerank(analysed.text, passages, self.settings.reranker)
@@ -316,6 +321,16 @@ def _too_long(size: int, max_chars: int) -> str:
     )
 
 
+def asked_day(asked_on: str | date | None) -> date | None:
+    """The day a question is asked, from a date or a date in any common style."""
+    if asked_on is None or isinstance(asked_on, date):
+        return asked_on
+    iso = normalise_date(asked_on)
+    if iso is None:
+        raise ValueError(f"cannot read the date {asked_on!r}")
+    return date.fromisoformat(iso[:10])
+
+
 def make_scope(sources: Iterable[str] | None, since: str | None, until: str | None) -> Scope:
     """Explicit filters; dates in any common style, normalised to ISO 8601 UTC."""
     start = normalise_date(since) if since else None
@@ -351,6 +366,7 @@ class AskOptions(TypedDict, total=False):
     since: str | None
     until: str | None
     exclude: Iterable[str] | None
+    asked_on: str | date | None
 
 
 def ask(question: str, index_dir: Path | str = "index", **options: Unpack[AskOptions]) -> Answer:

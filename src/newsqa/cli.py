@@ -268,13 +268,20 @@ def ask(
         Optional[str],  # noqa: UP045
         typer.Option(help="Only articles published on or before this date"),
     ] = None,
+    asked_on: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="The day the question is asked: 'this week' or 'recently' mean news near it "
+            "(default: the newest reports found)"
+        ),
+    ] = None,
     reranker: RerankerOption = None,
     backend: BackendOption = None,
 ) -> None:
     """Answer QUESTION with verbatim, cited sentences from the indexed articles."""
     try:
         qa = NewsQA.open(_settings(index).index_dir, reranker=reranker, backend=backend)
-        answer = qa.ask(question, k=k, sources=source, since=since, until=until)
+        answer = qa.ask(question, k=k, sources=source, since=since, until=until, asked_on=asked_on)
     except (IndexUnavailable, ValueError, RuntimeError) as exc:
         _fail(str(exc))
         return

@@ -29,6 +29,7 @@ class EvalQuery:
     question_type: str
     evidence: tuple[dict[str, Any], ...] = ()
     expect_abstain: bool = False  # asked of an archive that cannot answer it (off-archive)
+    asked_on: str | None = None  # the day the question was asked ("question_date"), if known
 
     @property
     def facts(self) -> list[str]:
@@ -75,6 +76,7 @@ def load_queries(path: Path | str, limit: int | None = None) -> list[EvalQuery]:
                 kind,
                 tuple(q.get("evidence_list") or ()),
                 expect_abstain,
+                q.get("question_date") or None,
             )
         )
     return queries[:limit] if limit else queries
@@ -176,9 +178,10 @@ def evaluate(
     for query in progress(queries) if progress else queries:
         started = time.perf_counter()
         if without_evidence:
-            answer = ask(query.query, exclude=sorted(query.gold_urls | query.gold_titles))
+            excluded = sorted(query.gold_urls | query.gold_titles)
+            answer = ask(query.query, exclude=excluded, asked_on=query.asked_on)
         else:
-            answer = ask(query.query)
+            answer = ask(query.query, asked_on=query.asked_on)
         elapsed = (time.perf_counter() - started) * 1000
         result = QueryResult(query.question_type, elapsed, bool(query.evidence))
         texts = [p.text for p in answer.passages]

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from newsqa.question.answer_type import expected_type
 from newsqa.question.claims import QuestionPlan, clauses, plan_question
 from newsqa.question.names import question_names
 from newsqa.question.outlets import OutletDirectory, OutletMentions, find_outlets
-from newsqa.question.relative_time import without_relative_time
+from newsqa.question.relative_time import asks_recent, without_relative_time
 from newsqa.question.timeline import asks_latest, is_temporal, mentioned_days, published_on
 from newsqa.text.words import content_words, fts_match, stem, terms
 
@@ -60,6 +61,8 @@ class Question:
     days: frozenset[tuple[int, int]]  # (month, day) pairs the question names
     temporal: bool  # asks about order in time: the lead reads best by date
     latest: bool  # asks how things stand now: the latest dated statement answers it
+    recent: bool = False  # about current news ("this week", "recently")
+    asked_on: date | None = None  # the day it is asked: what "this week" is relative to
 
     def published_on_named_day(self, published_at: str | None) -> bool:
         """Was an article published on (or next to) a day the question names?"""
@@ -73,7 +76,8 @@ class QuestionAnalyser:
         self.outlets = tuple(outlets)
         self.directory = OutletDirectory(self.outlets)
 
-    def analyse(self, text: str) -> Question:
+    def analyse(self, text: str, asked_on: date | None = None) -> Question:
+        """`text` analysed; `asked_on` is the day it is asked (None: the newest news)."""
         plan = plan_question(text, self.directory)
         search_texts = (plan.whole.text or text, *(p.text for p in plan.parts))
         mentions = find_outlets(text, self.outlets)
@@ -115,6 +119,8 @@ class QuestionAnalyser:
             days=frozenset(mentioned_days(text)),
             temporal=is_temporal(text),
             latest=asks_latest(text),
+            recent=asks_recent(text),
+            asked_on=asked_on,
         )
 
 

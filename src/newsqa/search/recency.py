@@ -7,12 +7,14 @@ import math
 from collections.abc import Iterable
 from datetime import date
 
-RECENCY_DAYS = 180.0  # an article this many days older than the newest counts e^-1 as much
 
-
-def recency_prior(dated: Iterable[tuple[str, str | None]], scale_days: float) -> dict[str, float]:
+def recency_prior(
+    dated: Iterable[tuple[str, str | None]], scale_days: float, asked_on: date | None = None
+) -> dict[str, float]:
     """article id → e^(-age / scale_days), age in days behind the newest dated candidate
-    (1.0 for the newest; undated articles get nothing)."""
+    (1.0 for the newest; undated articles get nothing), or, when the day the question was
+    asked is known, days away from that day (a report from after it is as far off as one
+    from as long before)."""
     days: dict[str, int] = {}
     for article_id, published_at in dated:
         day = _day(published_at)
@@ -20,8 +22,8 @@ def recency_prior(dated: Iterable[tuple[str, str | None]], scale_days: float) ->
             days[article_id] = day
     if not days or scale_days <= 0:
         return {}
-    newest = max(days.values())
-    return {a: math.exp(-(newest - d) / scale_days) for a, d in days.items()}
+    anchor = asked_on.toordinal() if asked_on else max(days.values())
+    return {a: math.exp(-abs(anchor - d) / scale_days) for a, d in days.items()}
 
 
 def _day(published_at: str | None) -> int | None:

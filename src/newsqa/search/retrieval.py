@@ -17,7 +17,6 @@ from newsqa.index.scope import Scope
 from newsqa.index.store import StoredChunk
 from newsqa.index.stores.protocol import NewsStore, QuestionSearch
 from newsqa.question import Question, QuestionPart
-from newsqa.question.relative_time import asks_recent
 from newsqa.records import Passage
 from newsqa.search.passage_windows import Window, widen
 from newsqa.search.recency import recency_prior
@@ -108,8 +107,7 @@ class Retriever:
         if not candidates:
             return []
         chunks = self.store.chunks([c.chunk_id for c in candidates])
-        recent = asks_recent(question.text)
-        ranked = self._rerank(candidates, chunks, question.search_words, recent)
+        ranked = self._rerank(candidates, chunks, question)
         similarity = searches.similarity([cid for cid, _ in ranked])
         return self._passages(ranked, chunks, similarity, k)
 
@@ -143,17 +141,18 @@ class Retriever:
         self,
         candidates: list[Candidate],
         chunks: dict[int, StoredChunk],
-        claims: Sequence[frozenset[str]],
-        recent: bool = False,
+        question: Question,
     ) -> list[tuple[int, float]]:
+        claims = question.search_words
         idf = self.store.idf(set().union(*claims))
         weights = self.settings.rerank_weights
         newest = (
             recency_prior(
                 ((ch.article_id, ch.published_at) for ch in chunks.values()),
                 self.settings.recency_days,
+                question.asked_on,
             )
-            if recent and self.settings.recency_weight
+            if question.recent and self.settings.recency_weight
             else {}
         )
         scored = []
