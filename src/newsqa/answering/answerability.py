@@ -55,23 +55,23 @@ class EvidenceSignals:
 # backend. Two-fold cross-validation and each dataset alone, checked on the other:
 # docs/quality.md.
 WEIGHTS = EvidenceSignals(
-    relevance=2.11,
-    sentence_similarity=1.88,
-    sentence_similarity_mean=1.66,
-    claim_sentence=2.24,
-    claim_article=1.49,
-    rare_lead=2.27,
-    names_lead=0.76,
-    rare_cited=-0.08,
-    slot=-0.04,
-    names_outlet=1.52,
-    question_length=0.24,
-    first_sentence_share=1.47,
-    first_sentence_similarity=1.75,
-    names_one_sentence=0.21,
-    names_first_sentence=0.28,
+    relevance=1.81,
+    sentence_similarity=1.63,
+    sentence_similarity_mean=2.17,
+    claim_sentence=1.94,
+    claim_article=1.36,
+    rare_lead=2.25,
+    names_lead=0.64,
+    rare_cited=-0.02,
+    slot=0.04,
+    names_outlet=1.59,
+    question_length=0.27,
+    first_sentence_share=1.58,
+    first_sentence_similarity=1.80,
+    names_one_sentence=0.38,
+    names_first_sentence=0.21,
 )
-BIAS = -9.85
+BIAS = -9.84
 # Answers below the threshold abstain and say what is missing. A question that names an
 # outlet has its claims checked against that outlet's articles, and its threshold keeps
 # MultiHop-RAG false abstentions under 3%; a question naming none ("who won …?") has only
