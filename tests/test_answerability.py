@@ -17,6 +17,7 @@ from newsqa.config import Settings
 from newsqa.index.updates import build_from_articles
 from newsqa.question import analyse_question
 from newsqa.question.answer_type import expected_type
+from newsqa.question.truecase import archive_form, recased
 
 ARCHIVE = [
     make_article(
@@ -195,3 +196,32 @@ def test_which_question_leads_with_the_sentence_naming_the_answer(
     assert not answer.abstained
     lead = answer.text.split("\n\n")[0]
     assert "Harbour Lights" in lead and "renewed for a second season" in lead
+
+
+def test_a_question_typed_in_lowercase_finds_the_names_the_archive_capitalises() -> None:
+    texts = [
+        "Fans cheered as the Riverton Foxes lifted the Stanley Cup on Sunday.",
+        "It was the first Stanley Cup for the club. The cup was passed around.",
+        "Stanley Cup winners rarely repeat, said coach Ana Ruiz. The Stanley Cup final drew crowds.",
+        "Officials of the NHL said the NHL final drew record ratings. NHL rules changed.",
+        "The NHL season ends this year. This year the final was late.",
+    ]
+
+    def texts_of(word: str) -> list[str]:
+        return [t for t in texts if word in t.lower()]
+
+    asked = "who won the nhl stanley cup this year?"
+    assert recased(asked, texts_of) == "who won the NHL Stanley Cup this year?"
+    assert recased("Who won the stanley cup?", texts_of) == "Who won the stanley cup?"
+    # "Stanley" opening a sentence says nothing; here it is seen mid-sentence often enough
+    assert archive_form("stanley", texts) == "Stanley"
+    assert archive_form("nhl", texts) == "NHL"
+    assert archive_form("final", texts) is None  # "the NHL final drew record ratings"
+
+
+def test_names_of_a_lowercase_question_are_checked_like_a_cased_ones(qa: NewsQA) -> None:
+    assert "Harbour" in qa.analyse("what did the harbour bridge authority decide?").names
+    assert (
+        qa.analyse("what did the harbour bridge authority decide?").names
+        == qa.analyse("What did the Harbour bridge authority decide?").names
+    )

@@ -38,7 +38,9 @@ QUESTION_PARSERS = {
     "followup",
     "names",
     "outlets",
+    "relative_time",
     "timeline",
+    "truecase",
 }
 
 

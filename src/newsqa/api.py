@@ -48,6 +48,7 @@ from newsqa.search.retrieval import Retriever
 from newsqa.search.stores import open_store
 
 History = Sequence[Turn]
+CASING_TEXTS = 20  # texts read to see how the archive writes a word of a lowercase question
 Columns = Mapping[str, str]
 REOPEN_ATTEMPTS = 3
 VECTORS_KEPT = 4096  # question and sentence vectors kept per index (~7 MB at 384 dims)
@@ -285,7 +286,10 @@ class _IndexReader:
         self.encode_query = functools.lru_cache(maxsize=VECTORS_KEPT)(embedder.encode_query)
         self.embedder = embedder
         self.retriever = Retriever(store, embedder, settings, self.encode_query)
-        self.analyser = QuestionAnalyser(store.outlet_names())
+        self.analyser = QuestionAnalyser(
+            store.outlet_names(),
+            functools.lru_cache(maxsize=20_000)(lambda word: store.word_texts(word, CASING_TEXTS)),
+        )
         self.chunks = store.chunk_count()
         # questions repeat their words: remember how many chunks match each
         self.count_matches: Callable[[str], int] = functools.lru_cache(maxsize=20_000)(

@@ -181,6 +181,19 @@ class IndexStore:
         ).fetchall()
         return [(int(r), float(s)) for r, s in rows]
 
+    def word_texts(self, word: str, n: int) -> list[str]:
+        """Up to `n` chunk texts holding `word` (its stem), to see how the archive writes it."""
+        if not word.isalnum():
+            return []
+        try:
+            rows = self.db.execute(
+                "SELECT text FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?",
+                (f'text:"{word}"', n),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [str(r[0]) for r in rows]
+
     def match_count(self, match: str) -> int:
         """How many chunks an FTS5 MATCH expression finds (0 for an empty expression)."""
         if not match:

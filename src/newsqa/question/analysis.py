@@ -14,6 +14,7 @@ from newsqa.question.names import question_names
 from newsqa.question.outlets import OutletDirectory, OutletMentions, find_outlets
 from newsqa.question.relative_time import asks_recent, without_relative_time
 from newsqa.question.timeline import asks_latest, is_temporal, mentioned_days, published_on
+from newsqa.question.truecase import WordTexts, recased
 from newsqa.text.words import content_words, fts_match, stem, terms
 
 # Words that frame a question about news rather than say what it is about.
@@ -72,9 +73,10 @@ class Question:
 class QuestionAnalyser:
     """Analyses questions against one index's outlets (read once per opened index)."""
 
-    def __init__(self, outlets: Iterable[str]) -> None:
+    def __init__(self, outlets: Iterable[str], word_texts: WordTexts | None = None) -> None:
         self.outlets = tuple(outlets)
         self.directory = OutletDirectory(self.outlets)
+        self.word_texts = word_texts  # the archive's texts holding a word (for casing)
 
     def analyse(self, text: str, asked_on: date | None = None) -> Question:
         """`text` analysed; `asked_on` is the day it is asked (None: the newest news)."""
@@ -95,7 +97,8 @@ class QuestionAnalyser:
         for word in content_words(plain):
             if stem(word) in answer_terms:
                 stem_words.setdefault(stem(word), word)
-        names = tuple(question_names(text, self.outlets))
+        cased = recased(text, self.word_texts) if self.word_texts else text
+        names = tuple(question_names(cased, self.outlets))
         return Question(
             text=text,
             lowered=text.lower(),

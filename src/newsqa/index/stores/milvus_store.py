@@ -84,6 +84,9 @@ class MilvusStore:
     def match_count(self, match: str) -> int:
         return self.catalogue.match_count(match)
 
+    def word_texts(self, word: str, n: int) -> list[str]:
+        return self.catalogue.word_texts(word, n)
+
     def article_count(self) -> int:
         return self.catalogue.article_count()
 
