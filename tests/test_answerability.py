@@ -173,17 +173,26 @@ def test_which_question_whose_lead_names_nothing_says_a_name_is_missing() -> Non
     assert "none gives a name" in gap
 
 
+@pytest.mark.parametrize(
+    "announcement",
+    [
+        "The streaming service announced on Sunday that its wildly popular drama",
+        # names other things (the service, a country) but only refers to "the … drama"
+        "Streamly announced on Sunday that the wildly popular Korean drama",
+    ],
+)
 def test_which_question_leads_with_the_sentence_naming_the_answer(
-    tmp_path_factory: pytest.TempPathFactory, embedder
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path_factory: pytest.TempPathFactory,
+    embedder,  # type: ignore[no-untyped-def]
+    announcement: str,
+) -> None:
     """The sentence echoing the question comes with the one beside it that names the answer."""
     index_dir = tmp_path_factory.mktemp("beside") / "index"
     renewal = make_article(
         title="Streaming service renews its hit drama",
         body=(
-            "“Harbour Lights” is officially coming back. The streaming service announced on "
-            "Sunday that its wildly popular drama was renewed for a second season. Filming "
-            "starts next spring in the old port."
+            f"“Harbour Lights” is officially coming back. {announcement} was renewed for a "
+            "second season. Filming starts next spring in the old port."
         ),
         source="Screen Weekly",
         published_at="2024-06-13T10:00:00+00:00",

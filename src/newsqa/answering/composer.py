@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -236,7 +237,7 @@ def _answer_beside(
     article that holds one ("Netflix renewed the wildly popular show" follows "“Squid Game”
     is officially coming back")."""
     kind = question.expected_type
-    if kind is None or has_answer_type(first.text, kind, question.lowered):
+    if kind is None or _names_what_is_asked(question, first):
         return None
     same = [s for s in sentences if s.article_id == first.article_id]
     before = max((s for s in same if s.end <= first.start), key=lambda s: s.start, default=None)
@@ -245,6 +246,16 @@ def _answer_beside(
         if s is not None and has_answer_type(s.text, kind, question.lowered):
             return s
     return None
+
+
+def _names_what_is_asked(question: Question, s: Sentence) -> bool:
+    """Does `s` hold the kind of answer asked for, rather than only refer to it ("the wildly
+    popular South Korean show" for "which show …?": the sentence naming it is nearby)?"""
+    if not has_answer_type(s.text, question.expected_type, question.lowered):
+        return False
+    noun = question.asked_noun
+    refers = noun and re.search(rf"\bthe (?:[\w-]+ ){{0,4}}{re.escape(noun)}s?\b", s.text.lower())
+    return not refers
 
 
 def _recency(pool: list[Sentence]) -> dict[str, float]:

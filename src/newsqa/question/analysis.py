@@ -63,6 +63,7 @@ class Question:
     temporal: bool  # asks about order in time: the lead reads best by date
     latest: bool  # asks how things stand now: the latest dated statement answers it
     recent: bool = False  # about current news ("this week", "recently")
+    asked_noun: str | None = None  # the kind of thing asked for: "show" in "which show …?"
     asked_on: date | None = None  # the day it is asked: what "this week" is relative to
 
     def published_on_named_day(self, published_at: str | None) -> bool:
@@ -86,7 +87,9 @@ class QuestionAnalyser:
         # what the evidence must hold: not when the question is asked ("this week"), nor the
         # kind of thing it asks for ("which team": the answer names a team, it need not say so)
         plain = without_relative_time(text)
-        frame = QUESTION_FRAME | terms(" ".join(mentions.known), pairs=False) | _asked_kind(text)
+        noun = asked_noun(text)
+        frame = QUESTION_FRAME | terms(" ".join(mentions.known), pairs=False)
+        frame |= frozenset({stem(noun)}) if noun else frozenset()
         topic_words = tuple(
             w
             for w in dict.fromkeys(content_words(plain))
@@ -123,6 +126,7 @@ class QuestionAnalyser:
             temporal=is_temporal(text),
             latest=asks_latest(text),
             recent=asks_recent(text),
+            asked_noun=noun,
             asked_on=asked_on,
         )
 
@@ -132,10 +136,10 @@ def analyse_question(text: str, outlets: Iterable[str] = ()) -> Question:
     return QuestionAnalyser(outlets).analyse(text)
 
 
-def _asked_kind(text: str) -> frozenset[str]:
+def asked_noun(text: str) -> str | None:
     """The noun right after "which" ("which team won?"): the kind of answer wanted."""
     match = re.search(r"\bwhich (?!of\b)([a-z]+)\b", text.lower())
-    return frozenset({stem(match.group(1))}) if match else frozenset()
+    return match.group(1) if match else None
 
 
 def _answer_terms(text: str, frame: frozenset[str]) -> frozenset[str]:
