@@ -14,6 +14,7 @@ WordTexts = Callable[[str], Sequence[str]]
 
 SIGHTINGS = 3  # a word seen fewer times mid-sentence keeps its lowercase
 CAPITALISED_SHARE = 0.8  # capitalised in at least this share of its mid-sentence sightings
+MAX_WORDS = 40  # words of one question looked up (a long question costs no more than this)
 _TOKEN = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")
 
 
@@ -24,11 +25,14 @@ def recased(question: str, texts_of: WordTexts) -> str:
         return question
     pieces: list[str] = []
     last = 0
+    looked_up: set[str] = set()
     for match in _TOKEN.finditer(question):
         word = match.group(0)
         pieces.append(question[last : match.start()])
         form = None
-        if word not in STOPWORDS and len(word) > 1 and not word.isdigit():
+        wanted = word not in STOPWORDS and len(word) > 1 and not word.isdigit()
+        if wanted and (word in looked_up or len(looked_up) < MAX_WORDS):
+            looked_up.add(word)
             form = archive_form(word, texts_of(word))
         pieces.append(form or word)
         last = match.end()
