@@ -131,3 +131,30 @@ def test_bench_writes_a_markdown_table(tmp_path: Path, sample_index: Path) -> No
     text = report.read_text()
     assert "warm p50, 4 questions" in text and "recall@10 against exact search" in text
     assert "| 3,000 | exact |" in text and "Peak resident memory" in text
+
+
+def test_each_question_is_asked_on_its_own_day(tmp_path: Path) -> None:
+    """A quiz question's "question_date" is the day "this week" is read from."""
+    from newsqa.bench.evaluation import evaluate, load_queries
+    from newsqa.records import Answer
+
+    path = tmp_path / "quiz.jsonl"
+    rows = [
+        {
+            "question": "Which team won this week?",
+            "expect": "abstain",
+            "question_date": "2022-06-16",
+        },
+        {"question": "Who resigned?", "expect": "abstain", "asked_on": "2022-07-08"},
+        {"question": "What happened?", "expect": "abstain"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    asked: list[str | None] = []
+
+    def ask(question: str, **options: object) -> Answer:
+        asked.append(options.get("asked_on"))  # type: ignore[arg-type]
+        return Answer(question, "The articles don't say.", abstained=True)
+
+    report = evaluate(load_queries(path), ask)
+    assert asked == ["2022-06-16", "2022-07-08", None]
+    assert report["overall"]["offarchive_abstain"] == 1.0

@@ -76,7 +76,7 @@ def load_queries(path: Path | str, limit: int | None = None) -> list[EvalQuery]:
                 kind,
                 tuple(q.get("evidence_list") or ()),
                 expect_abstain,
-                q.get("question_date") or None,
+                q.get("question_date") or q.get("asked_on") or None,
             )
         )
     return queries[:limit] if limit else queries
