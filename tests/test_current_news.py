@@ -97,6 +97,16 @@ def test_this_week_is_read_from_the_day_the_question_was_asked(qa: NewsQA) -> No
     assert answer.citations[0].title == "Harbor City Hawks win the league championship"
 
 
+def test_any_question_asked_on_a_known_day_favours_that_days_reports(qa: NewsQA) -> None:
+    """No "this week" in it, but asked on a day: the report of that day comes first."""
+    question = "Which team won the league championship?"
+    for day, title in (
+        ("2019-06-14", "Harbor City Hawks win the league championship"),
+        ("2022-06-27", "Riverton Foxes take the title"),
+    ):
+        assert qa.retriever().search(qa.analyse(question, asked_on=day))[0].title == title
+
+
 def test_an_unreadable_asking_day_is_refused(qa: NewsQA) -> None:
     with pytest.raises(ValueError, match="cannot read the date"):
         qa.ask("Which team won this week?", asked_on="the other day")

@@ -30,9 +30,9 @@ class Settings:
     rerank_pool: int = 20
     dense_always: int = 3  # the question's nearest chunks by embedding always join the pool
     rerank_weights: tuple[float, float, float, float] = (0.5, 0.25, 2.0, 2.0)
-    # questions about current news ("this week"): bonus for the candidate articles nearest
-    # the day asked (default: the newest candidate), fading as e^(-days away / recency_days)
-    # (see search/recency.py)
+    # questions about current news ("this week"), or asked on a known day: bonus for the
+    # candidate articles nearest the day asked (else the newest candidate), fading as
+    # e^(-days away / recency_days) (see search/recency.py)
     recency_weight: float = 1.0
     recency_days: float = 30.0
     passage_tokens: int = 250

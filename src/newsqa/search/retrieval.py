@@ -62,8 +62,9 @@ class Retriever:
     3. The lists are interleaved; candidates are reranked by list order, by their best
        normalised score for the whole question and for any single claim (a question of one
        claim is its own claim), by how much of a claim's rare words one sentence of the chunk
-       holds, and, for questions about current news ("this week", "recently"), by how recent
-       the chunk's article is among the candidates.
+       holds, and, for questions about current news ("this week", "recently") or asked on a
+       known day, by how near the chunk's article is to that day (else to the newest
+       candidate).
     4. Each chunk is widened with whole neighbouring sentences up to `passage_tokens`.
     """
 
@@ -146,13 +147,17 @@ class Retriever:
         claims = question.search_words
         idf = self.store.idf(set().union(*claims))
         weights = self.settings.rerank_weights
+        # about current news ("this week"), or asked on a known day: the reports nearest
+        # that day (else the newest) count more
+        dated = question.recent or question.asked_on is not None
+        near_weight = self.settings.recency_weight if dated else 0.0
         newest = (
             recency_prior(
                 ((ch.article_id, ch.published_at) for ch in chunks.values()),
                 self.settings.recency_days,
                 question.asked_on,
             )
-            if question.recent and self.settings.recency_weight
+            if near_weight
             else {}
         )
         scored = []
@@ -166,7 +171,7 @@ class Retriever:
                 + weights[1] * c.whole
                 + weights[2] * c.part
                 + weights[3] * coverage
-                + self.settings.recency_weight * newest.get(chunk.article_id, 0.0)
+                + near_weight * newest.get(chunk.article_id, 0.0)
             )
             scored.append((c.chunk_id, score))
         return sorted(scored, key=lambda item: item[1], reverse=True)
