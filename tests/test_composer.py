@@ -324,3 +324,40 @@ class _Library:
 
     def article(self, article_id: str) -> Article | None:
         return self.articles.get(article_id)
+
+
+def test_asked_on_a_known_day_the_report_of_that_day_leads() -> None:
+    """Two reports say the same of different years; the one ranked second by search is from
+    the day the question was asked, so it leads."""
+    from dataclasses import replace
+    from datetime import date
+
+    sentence = "The {} won the league championship on Sunday in front of the home fans."
+    old = Passage(
+        1,
+        "a-2019",
+        "Hawks are champions",
+        1.0,
+        sentence.format("Hawks"),
+        "Gazette",
+        "2019-06-12T10:00:00+00:00",
+        start=0,
+        end=70,
+    )
+    new = Passage(
+        2,
+        "a-2022",
+        "Foxes are champions",
+        0.9,
+        sentence.format("Foxes"),
+        "Gazette",
+        "2022-06-26T10:00:00+00:00",
+        start=0,
+        end=70,
+    )
+    question = analyse_question("Which team won the league championship?")
+    composer = Composer(abstain_threshold=0.0)
+    undated = composer.compose(question, [old, new])
+    assert undated.lead_citations[0].title == "Hawks are champions"
+    asked = replace(question, asked_on=date(2022, 6, 27))
+    assert composer.compose(asked, [old, new]).lead_citations[0].title == "Foxes are champions"

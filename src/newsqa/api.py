@@ -164,6 +164,7 @@ class NewsQA:
             chunks=reader.chunks,
             similarity=reader.similarity,
             focus=follow.focus,
+            near_days=self.settings.recency_days,
         )
         return dataclasses.replace(composer.compose(analysed, passages), question=question)
 

@@ -25,6 +25,7 @@ from newsqa.answering.source_selection import SourceGate, source_signals
 from newsqa.answering.typed_sentences import has_answer_type
 from newsqa.question import Question
 from newsqa.records import Answer, Citation, Passage
+from newsqa.search.recency import recency_prior
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ class Composer:
     type_bonus: float = 0.1
     outlet_bonus: float = 0.3
     date_bonus: float = 0.3
-    recency_bonus: float = 0.3  # newest article's bonus when the question asks how things stand
+    recency_bonus: float = 0.3  # newest article's (how things stand) or the day asked's bonus
+    near_days: float = 30.0  # a report this many days from the day asked gets e^-1 of it
     pair_weight: float = 1.0
     duplicate_overlap: float = 0.7
     lead_gain: float = 0.1  # a lead sentence must add at least this much; the rest is support
@@ -86,7 +88,7 @@ class Composer:
         sentences = pool  # every candidate sentence, for the one beside the lead's first
         pool = [s for s in pool if s.article_id in cited and not s.words.isdisjoint(weights)]
         top = max(p.score for p in passages) or 1.0
-        state = _Selection(set(known), weights, total, _recency(pool) if question.latest else {})
+        state = _Selection(set(known), weights, total, _timeliness(question, pool, self.near_days))
         self._lead(question, pool, state, top)
         if not state.chosen:
             return abstain_answer(asked, passages, unknown)
@@ -201,7 +203,7 @@ class _Selection:
     named: set[str]
     weights: dict[str, float]
     total: float
-    recency: dict[str, float]  # article id → 0 (oldest cited) .. 1 (newest), for 'latest' questions
+    recency: dict[str, float]  # article id → 0..1: its newness or nearness to the day asked
     chosen: list[Sentence] = field(default_factory=list)
     covered: set[str] = field(default_factory=set)
     outlets: set[str] = field(default_factory=set)
@@ -256,6 +258,17 @@ def _names_what_is_asked(question: Question, s: Sentence) -> bool:
     noun = question.asked_noun
     refers = noun and re.search(rf"\bthe (?:[\w-]+ ){{0,4}}{re.escape(noun)}s?\b", s.text.lower())
     return not refers
+
+
+def _timeliness(question: Question, pool: list[Sentence], near_days: float) -> dict[str, float]:
+    """Each article's lead bonus share: for how-things-stand questions, its place in time
+    (newest 1); for questions asked on a known day, its nearness to that day; else none."""
+    if question.latest:
+        return _recency(pool)
+    if question.asked_on is not None:
+        dated = ((s.article_id, s.passage.published_at) for s in pool)
+        return recency_prior(dated, near_days, question.asked_on)
+    return {}
 
 
 def _recency(pool: list[Sentence]) -> dict[str, float]:
