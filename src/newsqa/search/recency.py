@@ -1,5 +1,6 @@
-"""Recency prior for questions about current news: among the candidate articles, the newest
-reports count most, older ones fade with their age relative to the newest."""
+"""Recency prior for questions about current news or asked on a known day: among the
+candidate articles, the reports nearest the day asked (else the newest) count most, the
+others fade with their distance in days."""
 
 from __future__ import annotations
 
