@@ -330,20 +330,21 @@ def asked_day(asked_on: str | date | None) -> date | None:
     """The day a question is asked, from a date or a date in any common style."""
     if asked_on is None or isinstance(asked_on, date):
         return asked_on
-    iso = normalise_date(asked_on)
+    return date.fromisoformat(_read_date(asked_on)[:10])
+
+
+def _read_date(value: str) -> str:
+    """`value` in any common date style as ISO 8601 UTC; ValueError when it is no date."""
+    iso = normalise_date(value)
     if iso is None:
-        raise ValueError(f"cannot read the date {asked_on!r}")
-    return date.fromisoformat(iso[:10])
+        raise ValueError(f"cannot read the date {value!r}")
+    return iso
 
 
 def make_scope(sources: Iterable[str] | None, since: str | None, until: str | None) -> Scope:
     """Explicit filters; dates in any common style, normalised to ISO 8601 UTC."""
-    start = normalise_date(since) if since else None
-    end = normalise_date(until) if until else None
-    if since and start is None:
-        raise ValueError(f"cannot read the date {since!r}")
-    if until and end is None:
-        raise ValueError(f"cannot read the date {until!r}")
+    start = _read_date(since) if since else None
+    end = _read_date(until) if until else None
     if end and ":" not in (until or ""):  # a date without a time means the whole day
         end = end[:10] + "T23:59:59+00:00"
     names = frozenset(s for s in sources or () if s)

@@ -192,7 +192,7 @@ class Composer:
             gain += self.type_bonus
         if fresh:
             gain += self.outlet_bonus
-        gain += self.recency_bonus * state.recency.get(s.article_id, 0.0)
+        gain += self.recency_bonus * state.timeliness.get(s.article_id, 0.0)
         return gain
 
 
@@ -203,7 +203,7 @@ class _Selection:
     named: set[str]
     weights: dict[str, float]
     total: float
-    recency: dict[str, float]  # article id → 0..1: its newness or nearness to the day asked
+    timeliness: dict[str, float]  # article id → 0..1: its newness or nearness to the day asked
     chosen: list[Sentence] = field(default_factory=list)
     covered: set[str] = field(default_factory=set)
     outlets: set[str] = field(default_factory=set)

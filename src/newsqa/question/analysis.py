@@ -87,7 +87,7 @@ class QuestionAnalyser:
         # what the evidence must hold: not when the question is asked ("this week"), nor the
         # kind of thing it asks for ("which team": the answer names a team, it need not say so)
         plain = without_relative_time(text)
-        noun = asked_noun(text)
+        noun = _asked_noun(text)
         frame = QUESTION_FRAME | terms(" ".join(mentions.known), pairs=False)
         frame |= frozenset({stem(noun)}) if noun else frozenset()
         topic_words = tuple(
@@ -136,7 +136,7 @@ def analyse_question(text: str, outlets: Iterable[str] = ()) -> Question:
     return QuestionAnalyser(outlets).analyse(text)
 
 
-def asked_noun(text: str) -> str | None:
+def _asked_noun(text: str) -> str | None:
     """The noun right after "which" ("which team won?"): the kind of answer wanted."""
     match = re.search(r"\bwhich (?!of\b)([a-z]+)\b", text.lower())
     return match.group(1) if match else None
