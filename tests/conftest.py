@@ -10,7 +10,7 @@ import pytest
 
 from newsqa.api import build_sample_index
 from newsqa.config import Settings
-from newsqa.index.embedding import Embedder, make_embedder
+from newsqa.embedding import Embedder, make_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 # what `Answer.to_dict()` and `newsqa ask --json` give, key by key

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from newsqa.index.embedding import DEFAULT_BACKEND, Embedder
+from newsqa.embedding import DEFAULT_BACKEND, Embedder
 
 MODEL_ID = "hashed-words-test"
 _WORD = re.compile(r"\w+")

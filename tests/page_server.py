@@ -10,7 +10,7 @@ from pathlib import Path
 from browser.fixture_articles import ARTICLES, write_jsonl
 from newsqa.api import NewsQA
 from newsqa.config import Settings
-from newsqa.index.embedding import Embedder
+from newsqa.embedding import Embedder
 
 
 def free_port() -> int:

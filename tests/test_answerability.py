@@ -13,8 +13,8 @@ from newsqa.answering.answerability import Answerability, EvidenceSignals
 from newsqa.answering.typed_sentences import has_answer_type
 from newsqa.api import NewsQA
 from newsqa.articles import make_article
+from newsqa.build.updates import build_from_articles
 from newsqa.config import Settings
-from newsqa.index.updates import build_from_articles
 from newsqa.question import analyse_question
 from newsqa.question.answer_type import expected_type
 from newsqa.question.truecase import archive_form, recased

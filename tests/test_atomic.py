@@ -17,9 +17,9 @@ import pytest
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
 from newsqa.config import Settings
-from newsqa.index.embedding import Embedder
+from newsqa.embedding import Embedder
+from newsqa.index.manifest import MANIFEST
 from newsqa.index.staging import writer_lock
-from newsqa.index.store import MANIFEST
 from word_salad import word_salad
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +88,7 @@ def test_killed_build_leaves_previous_index_answering(tmp_path: Path, embedder: 
     assert (index / MANIFEST).read_bytes() == manifest
     reopened = NewsQA(Settings(index_dir=index), embedder)
     assert _snapshot(reopened) == before
-    assert reopened.store.article_count() == 1
+    assert reopened.store.catalogue.article_count() == 1
 
     report = reopened.add([make_article(title="Later", body="A later story arrived.")])
     assert report.added == 1 and report.articles == 2
@@ -110,7 +110,7 @@ def test_failed_write_keeps_index_and_cleans_up(
     monkeypatch.setattr("newsqa.index.writer.swap_into_place", crash)
     with pytest.raises(OSError, match="disk full"):
         qa.add([make_article(title="Extra", body="An extra story that never lands.")])
-    assert _snapshot(qa) == before and qa.store.article_count() == 1
+    assert _snapshot(qa) == before and qa.store.catalogue.article_count() == 1
     assert not list(tmp_path.glob(".index.building-*"))
 
 
@@ -161,7 +161,7 @@ def test_reader_keeps_answering_through_rebuilds_and_adds(
     assert len(answers) >= 5 and all("Maria Okafor" in text for text in answers)
     assert len(seen_indexes) >= 3  # the reader really moved through successive indexes
     assert "Tariq Aziz" in reader.ask("Who signed the deal that ended the ferry strike?").text
-    assert reader.store.article_count() == 12
+    assert reader.store.catalogue.article_count() == 12
 
 
 def test_second_writer_waits_for_the_first(tmp_path: Path, embedder: Embedder) -> None:
@@ -179,4 +179,4 @@ def test_second_writer_waits_for_the_first(tmp_path: Path, embedder: Embedder) -
         thread.start()
         assert not done.wait(0.5)  # blocked while another writer holds the index
     thread.join(timeout=30)
-    assert done.is_set() and qa.store.article_count() == 2
+    assert done.is_set() and qa.store.catalogue.article_count() == 2

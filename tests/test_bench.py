@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from benchmarks.peers import PeerComparison
+from benchmarks.performance import Performance, markdown
 from typer.testing import CliRunner
 
-from newsqa.bench.peers import PeerComparison
-from newsqa.bench.performance import Performance, markdown
 from newsqa.cli import app
 from newsqa.sample import sample_paths
 
@@ -49,16 +49,18 @@ def test_txtai_comparison_states_its_ratio_or_why_txtai_did_not_run() -> None:
 def test_made_index_is_sound_and_the_process_figure_is_judged_against_1_5_gb(
     tmp_path: Path,
 ) -> None:
-    from newsqa.bench.goals import done_when
-    from newsqa.bench.process_memory import ProcessMemory, make, markdown_line, questions
-    from newsqa.bench.scale import ScaleRow
-    from newsqa.index.store import IndexStore, sha256_of
+    from benchmarks.goals import done_when
+    from benchmarks.process_memory import ProcessMemory, make, markdown_line, questions
+    from benchmarks.scale import ScaleRow
+
+    from newsqa.index.manifest import sha256_of
+    from newsqa.index.reader import IndexReader
 
     manifest = make(tmp_path / "index", 3_000)
     assert (manifest.chunks, manifest.articles, manifest.vector_index) == (3_000, 200, "ivf")
     for name, digest in manifest.checksums.items():
         assert sha256_of(tmp_path / "index" / name) == digest
-    store = IndexStore.open(tmp_path / "index")
+    store = IndexReader.open(tmp_path / "index")
     assert store.vectors.ntotal == 3_000 and store.match_count('"council"') > 0
     store.close()
     assert len(set(questions(20))) == 20

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsqa.articles import make_article
-from newsqa.index.chunking import Chunker
+from newsqa.build.chunking import Chunker
 from newsqa.text.sentences import split_sentences
 from newsqa.text.tokens import count_tokens
 

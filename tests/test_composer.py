@@ -14,8 +14,8 @@ from conftest import ANSWER_KEYS
 from newsqa.answering.composer import Composer
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
+from newsqa.build.updates import build_from_articles
 from newsqa.config import Settings
-from newsqa.index.updates import build_from_articles
 from newsqa.question import analyse_question
 from newsqa.records import Answer, Passage
 

@@ -7,8 +7,8 @@ import pytest
 
 from newsqa import NewsQA
 from newsqa.articles import make_article
+from newsqa.build.updates import build_from_articles
 from newsqa.config import Settings
-from newsqa.index.updates import build_from_articles
 from newsqa.question.claims import plan_question
 from newsqa.question.outlets import OutletDirectory
 from newsqa.question.relative_time import asks_recent

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from newsqa.api import NewsQA
-from newsqa.index.embedding import make_embedder
-from newsqa.index.store import MANIFEST, IndexUnavailable
+from newsqa.embedding import make_embedder
+from newsqa.index.manifest import MANIFEST, IndexUnavailable
 from newsqa.sample import sample_paths
 
 pytestmark = pytest.mark.model

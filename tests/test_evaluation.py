@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from newsqa.bench.evaluation import fact_covered, retrieval_metrics
 from newsqa.cli import app
+from newsqa.evaluation import fact_covered, retrieval_metrics
 
 
 def test_retrieval_metrics_by_hand() -> None:
@@ -135,7 +135,7 @@ def test_bench_writes_a_markdown_table(tmp_path: Path, sample_index: Path) -> No
 
 def test_each_question_is_asked_on_its_own_day(tmp_path: Path) -> None:
     """A quiz question's "question_date" is the day "this week" is read from."""
-    from newsqa.bench.evaluation import evaluate, load_queries
+    from newsqa.evaluation import evaluate, load_queries
     from newsqa.records import Answer
 
     path = tmp_path / "quiz.jsonl"

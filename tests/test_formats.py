@@ -6,10 +6,10 @@ import gzip
 import json
 from pathlib import Path
 
+from newsqa.build.updates import build_from_paths
 from newsqa.config import Settings
-from newsqa.index.embedding import Embedder
-from newsqa.index.store import IndexStore
-from newsqa.index.updates import build_from_paths
+from newsqa.embedding import Embedder
+from newsqa.index.reader import IndexReader
 from newsqa.ingest import IngestLimits, load_paths
 
 # title → (source, published_at, url) that every good article must come out with
@@ -237,7 +237,7 @@ def test_mixed_folder_is_indexed(tmp_path: Path, embedder: Embedder) -> None:
     report = build_from_paths([folder], settings, embedder)
     assert (report.added, report.articles) == (len(EXPECTED), len(EXPECTED))
     assert {Path(r.path).name for r in report.rejected} == set(BROKEN) - {"oversize.txt"}
-    store = IndexStore.open(settings.index_dir)
+    store = IndexReader.open(settings.index_dir)
     rows = store.db.execute("SELECT title, source, published_at, url FROM articles").fetchall()
     assert {r[0]: tuple(r[1:]) for r in rows} == EXPECTED
     html = store.db.execute("SELECT author FROM articles WHERE title LIKE 'Museum%'").fetchone()

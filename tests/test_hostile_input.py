@@ -16,8 +16,8 @@ from newsqa.api import NewsQA
 from newsqa.articles import make_article
 from newsqa.cli import app
 from newsqa.config import Settings
-from newsqa.index.embedding import Embedder
-from newsqa.index.store import MANIFEST
+from newsqa.embedding import Embedder
+from newsqa.index.manifest import MANIFEST
 
 PARAGRAPH = (
     "<p>The harbour authority said the new crane would double cargo capacity by next "
@@ -158,7 +158,7 @@ def test_every_refused_file_is_named_and_the_index_is_unchanged(qa: NewsQA, tmp_
         assert words in reasons[name], (name, reasons[name])
     assert (report.added, report.manifest) == (0, None)
     assert (index / MANIFEST).read_bytes() == manifest
-    assert qa.check().sound and qa.store.article_count() == 1
+    assert qa.check().sound and qa.store.catalogue.article_count() == 1
 
     result = CliRunner().invoke(app, ["add", str(folder), "--strict", "--index", str(index)])
     assert result.exit_code == 1
@@ -175,11 +175,11 @@ def test_awkward_files_are_indexed_and_bad_records_named(qa: NewsQA, tmp_path: P
     for where, words in READABLE_REFUSED.items():
         assert words in reasons[where], (where, reasons[where])
     assert report.added == len(READABLE_TITLES)
-    titles = {row[0] for row in qa.store.db.execute("SELECT title FROM articles")}
+    titles = {row[0] for row in qa.store.catalogue.db.execute("SELECT title FROM articles")}
     assert titles == READABLE_TITLES | {"Harbour bridge reopens"}
-    dates = dict(qa.store.db.execute("SELECT title, published_at FROM articles"))
+    dates = dict(qa.store.catalogue.db.execute("SELECT title, published_at FROM articles"))
     assert dates["Bridge opens"] is None and dates["Fair returns"] is None  # unreadable dates
-    body = qa.store.db.execute("SELECT body FROM articles WHERE title = 'Crane arrives'")
+    body = qa.store.catalogue.db.execute("SELECT body FROM articles WHERE title = 'Crane arrives'")
     assert "xxxx" not in body.fetchone()[0]  # the attribute is not article text
     assert qa.check().sound
     assert "ferry returned" in qa.ask("When did the ferry return to the island?").text

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from newsqa.api import NewsQA
 from newsqa.cli import app
 from newsqa.config import Settings
-from newsqa.index.store import DATABASE, MANIFEST, VECTORS, IndexUnavailable, sha256_of
+from newsqa.index.manifest import DATABASE, MANIFEST, VECTORS, IndexUnavailable, sha256_of
 
 runner = CliRunner()
 

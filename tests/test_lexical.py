@@ -7,7 +7,7 @@ import sqlite3
 
 import numpy as np
 
-from newsqa.search.lexical import PhraseScores
+from newsqa.stores.embedded.lexical import PhraseScores
 
 WORDS = [
     "market",

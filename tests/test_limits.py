@@ -13,11 +13,11 @@ from typer.testing import CliRunner
 
 from newsqa.api import NewsQA
 from newsqa.articles import make_article
+from newsqa.build.chunking import Chunker
+from newsqa.build.updates import make_chunker
 from newsqa.cli import app
 from newsqa.config import Settings
-from newsqa.index.chunking import Chunker
-from newsqa.index.embedding import Embedder
-from newsqa.index.updates import make_chunker
+from newsqa.embedding import Embedder
 from newsqa.ingest import IngestLimits, load_paths
 from newsqa.text.sentences import MAX_SENTENCE_CHARS, split_sentences
 

@@ -22,7 +22,7 @@ import pytest
 from browser.fixture_articles import ARTICLES, write_jsonl
 from newsqa.api import NewsQA
 from newsqa.config import Settings
-from newsqa.index.embedding import Embedder
+from newsqa.embedding import Embedder
 from page_server import running_page
 from word_salad import word_salad
 

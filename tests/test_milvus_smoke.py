@@ -9,10 +9,10 @@ import pytest
 
 from conftest import needs_extra, requires_data
 from newsqa.api import NewsQA
-from newsqa.bench.evaluation import evaluate
+from newsqa.build.updates import build_from_articles
 from newsqa.config import Settings
-from newsqa.index.embedding import Embedder
-from newsqa.index.updates import build_from_articles
+from newsqa.embedding import Embedder
+from newsqa.evaluation import evaluate
 from test_multihop_smoke import smoke_set
 
 pytestmark = [requires_data, pytest.mark.data, pytest.mark.slow, pytest.mark.scale]

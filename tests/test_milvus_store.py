@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 from conftest import needs_extra
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
+from newsqa.build.updates import build_from_articles
 from newsqa.cli import app
 from newsqa.config import Settings
-from newsqa.index.embedding import Embedder
-from newsqa.index.updates import build_from_articles
+from newsqa.embedding import Embedder
 from newsqa.ui.status import example_questions
 
 pytestmark = [pytest.mark.scale, pytest.mark.model]
@@ -116,7 +116,7 @@ def test_outlet_and_date_filters_apply_before_ranking(tmp_path: Path, embedder: 
 def test_check_names_a_collection_out_of_step_with_the_folder(
     tmp_path: Path, embedder: Embedder
 ) -> None:
-    from newsqa.index.stores.milvus_client import milvus_client
+    from newsqa.stores.milvus.client import milvus_client
 
     settings = _milvus_settings(tmp_path)
     build_from_articles(_newsroom(), settings, embedder)

@@ -10,9 +10,9 @@ import pytest
 from conftest import multihop_dir, requires_data
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
-from newsqa.bench.evaluation import EvalQuery, evaluate, load_queries
+from newsqa.build.updates import build_from_articles
 from newsqa.config import Settings
-from newsqa.index.updates import build_from_articles
+from newsqa.evaluation import EvalQuery, evaluate, load_queries
 
 ANSWERABLE = 6
 NULL = 4
@@ -63,5 +63,5 @@ def test_smoke_citations_are_verbatim(smoke) -> None:  # type: ignore[no-untyped
     for query in queries[:ANSWERABLE]:
         answer = qa.ask(query.query)
         for c in answer.citations:
-            article = qa.store.article(c.article_id)
+            article = qa.store.catalogue.article(c.article_id)
             assert article is not None and article.body[c.start : c.end] == c.sentence

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from hashed_embedder import MODEL_ID, HashedEmbedder
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
+from newsqa.build.chunking import Chunker
 from newsqa.config import Settings
-from newsqa.index.chunking import Chunker
-from newsqa.index.embedding import Embedder
+from newsqa.embedding import Embedder
 from newsqa.text.tokens import count_tokens
 
 WORDS = [

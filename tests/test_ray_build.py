@@ -24,13 +24,13 @@ from typer.testing import CliRunner
 
 from conftest import multihop_dir, needs_extra
 from newsqa.api import NewsQA
+from newsqa.build.distributed.build import build_with_ray
+from newsqa.build.distributed.cluster import RayOptions
+from newsqa.build.updates import BuildReport, build_from_paths
 from newsqa.cli import app
 from newsqa.config import Settings
-from newsqa.index.distributed.build import build_with_ray
-from newsqa.index.distributed.cluster import RayOptions
-from newsqa.index.embedding import Embedder
-from newsqa.index.store import DATABASE, VECTORS
-from newsqa.index.updates import BuildReport, build_from_paths
+from newsqa.embedding import Embedder
+from newsqa.index.manifest import DATABASE, VECTORS
 from newsqa.index.vectors import vector_ids
 from newsqa.sample import sample_paths
 from word_salad import word_salad

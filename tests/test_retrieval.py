@@ -9,8 +9,8 @@ import pytest
 
 from newsqa import NewsQA
 from newsqa.articles import make_article
+from newsqa.build.updates import build_from_articles
 from newsqa.config import Settings
-from newsqa.index.updates import build_from_articles
 from newsqa.question.claims import plan_question
 from newsqa.question.outlets import OutletDirectory
 
@@ -110,7 +110,7 @@ def test_passages_are_article_text_at_their_offsets_and_within_budget(qa: NewsQA
 
     for question in ["chip maker shares", "harvest festival stalls", "laptop recall refunds"]:
         for p in qa.retriever().search(qa.analyse(question)):
-            body = qa.store.article(p.article_id).body  # type: ignore[union-attr]
+            body = qa.store.catalogue.article(p.article_id).body  # type: ignore[union-attr]
             assert body[p.start : p.end] == p.text
             assert count_tokens(p.text) <= 256
 

@@ -1,4 +1,4 @@
-"""IndexStore: manifest checks, clear errors, atomic swaps that keep user files."""
+"""IndexReader: manifest checks, clear errors, atomic swaps that keep user files."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from newsqa.articles import make_article
-from newsqa.index.chunking import Chunker
-from newsqa.index.store import MANIFEST, IndexStore, IndexUnavailable
+from newsqa.build.chunking import Chunker
+from newsqa.index.manifest import MANIFEST, IndexUnavailable
+from newsqa.index.reader import IndexReader
 from newsqa.index.writer import write_index
 
 
@@ -31,7 +32,7 @@ def test_write_then_read_back(tmp_path: Path) -> None:
         index_dir,
         ["The mayor opened the bridge. Traffic flowed.", "Floods hit the valley. Farms were lost."],
     )
-    store = IndexStore.open(index_dir)
+    store = IndexReader.open(index_dir)
     assert store.article_count() == 2
     assert store.manifest.model == "toy" and store.manifest.dimension == 8
     hits = store.lexical_search('"floods"', 5)
@@ -40,13 +41,13 @@ def test_write_then_read_back(tmp_path: Path) -> None:
 
 def test_missing_index_says_how_to_build(tmp_path: Path) -> None:
     with pytest.raises(IndexUnavailable, match="newsqa build"):
-        IndexStore.open(tmp_path / "nothing")
+        IndexReader.open(tmp_path / "nothing")
 
 
 def test_other_model_is_a_clear_error(tmp_path: Path) -> None:
     _write(tmp_path / "index", ["One sentence here."])
     with pytest.raises(IndexUnavailable, match=r"built with model 'toy'.*rebuild"):
-        IndexStore.open(tmp_path / "index", model="all-MiniLM-L6-v2")
+        IndexReader.open(tmp_path / "index", model="all-MiniLM-L6-v2")
 
 
 def test_other_format_version_is_a_clear_error(tmp_path: Path) -> None:
@@ -55,7 +56,7 @@ def test_other_format_version_is_a_clear_error(tmp_path: Path) -> None:
     data = json.loads(manifest.read_text())
     manifest.write_text(json.dumps(data | {"format_version": 999}))
     with pytest.raises(IndexUnavailable, match="format version 999"):
-        IndexStore.open(tmp_path / "index")
+        IndexReader.open(tmp_path / "index")
 
 
 def test_rebuild_swaps_whole_index_and_keeps_readme(tmp_path: Path) -> None:
@@ -63,9 +64,9 @@ def test_rebuild_swaps_whole_index_and_keeps_readme(tmp_path: Path) -> None:
     index_dir.mkdir()
     (index_dir / "README.md").write_text("keep me")
     _write(index_dir, ["First version of the story."])
-    reader = IndexStore.open(index_dir)
+    reader = IndexReader.open(index_dir)
     _write(index_dir, ["Second version.", "Another story entirely."])
     assert (index_dir / "README.md").read_text() == "keep me"
-    assert IndexStore.open(index_dir).article_count() == 2
+    assert IndexReader.open(index_dir).article_count() == 2
     assert reader.article_count() == 1  # an open reader keeps its consistent snapshot
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".index") and p.is_dir()]

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsqa.index.embedding import resolve_model_path
-from newsqa.index.embedding.wordpieces import WordPieceCounts
+from newsqa.embedding import resolve_model_path
+from newsqa.embedding.wordpieces import WordPieceCounts
 from newsqa.text.sentences import split_sentences
 from newsqa.text.tokens import TokenSpans, cl100k, count_tokens, forget_counts
 

@@ -10,8 +10,8 @@ import pytest
 
 from newsqa.api import NewsQA
 from newsqa.config import Settings
-from newsqa.index.embedding import Embedder
-from newsqa.index.store import MANIFEST
+from newsqa.embedding import Embedder
+from newsqa.index.manifest import MANIFEST
 from newsqa.records import Answer, Citation, Passage
 from newsqa.rendering import copy_markdown
 from newsqa.ui import create_app, ensure_index
@@ -190,12 +190,12 @@ def test_uploads_are_added_kept_under_the_index_and_limited(
     # both uploads are still there after the second add swapped in a new index
     kept = sorted(p.name for p in (settings.index_dir / UPLOADS).rglob("*.json*"))
     assert kept == ["bad.json", "one.jsonl", "two.jsonl"]
-    assert qa.store.article_count() == 4
+    assert qa.store.catalogue.article_count() == 4
 
 
 def test_example_questions_are_answered_from_the_newest_articles(sample_index: Path) -> None:
     qa = NewsQA.open(sample_index)
-    [(title, _)] = qa.store.recent_headlines(5)
+    [(title, _)] = qa.store.catalogue.recent_headlines(5)
     examples = example_questions(qa)
     assert examples
     for question in examples:

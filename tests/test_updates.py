@@ -15,8 +15,9 @@ from newsqa.api import NewsQA
 from newsqa.articles import make_article
 from newsqa.cli import app
 from newsqa.config import Settings
-from newsqa.index.embedding import Embedder
-from newsqa.index.store import MANIFEST, IndexStore
+from newsqa.embedding import Embedder
+from newsqa.index.manifest import MANIFEST
+from newsqa.index.reader import IndexReader
 from test_formats import EXPECTED, write_mixed_folder
 
 
@@ -40,7 +41,7 @@ def counted(embedder: Embedder, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cou
     yield counter
 
 
-def _chunk_ids(store: IndexStore) -> dict[str, set[int]]:
+def _chunk_ids(store: IndexReader) -> dict[str, set[int]]:
     ids: dict[str, set[int]] = {}
     for article_id, chunk_id in store.db.execute("SELECT article_id, chunk_id FROM chunks"):
         ids.setdefault(article_id, set()).add(chunk_id)
@@ -70,7 +71,7 @@ def test_edit_reembeds_only_that_articles_chunks(
     folder = write_mixed_folder(tmp_path / "archive")
     qa = NewsQA(Settings(index_dir=tmp_path / "index"), embedder)
     qa.add([folder])
-    before = _chunk_ids(qa.store)
+    before = _chunk_ids(qa.store.catalogue)
     ferry = folder / "ferry.txt"
     ferry.write_text(
         ferry.read_text().replace("Captain Rhys Morgan", "Harbour master Ola Nordmann")
@@ -78,14 +79,14 @@ def test_edit_reembeds_only_that_articles_chunks(
     )
     counted.texts = 0
     report = qa.add([folder])
-    after = _chunk_ids(qa.store)
+    after = _chunk_ids(qa.store.catalogue)
     [changed] = [a for a in after if after[a] != before.get(a)]
     assert (report.updated, report.added, report.unchanged) == (1, 0, len(EXPECTED) - 1)
     assert counted.texts == report.embedded == len(after[changed])
     assert {a: ids for a, ids in after.items() if a != changed} == {
         a: ids for a, ids in before.items() if a != changed
     }  # every other article keeps its chunks and vectors
-    assert qa.store.vectors.ntotal == sum(len(ids) for ids in after.values())
+    assert qa.store.catalogue.vectors.ntotal == sum(len(ids) for ids in after.values())
     print(f"\nedit re-embedded {counted.texts} of {sum(map(len, after.values()))} chunks")
     answer = qa.ask("Who said bookings for the island ferry were already full for Easter?")
     assert "Ola Nordmann" in answer.text and "Rhys Morgan" not in answer.text
@@ -102,7 +103,7 @@ def test_remove_by_url_makes_it_unanswerable(tmp_path: Path, embedder: Embedder)
     answer = qa.ask(question)
     assert "Ines Duarte" not in answer.text
     assert all(c.url != "https://metro.example/tram" for c in answer.citations)
-    assert qa.store.lexical_search('"duarte"', 5) == []
+    assert qa.store.catalogue.lexical_search('"duarte"', 5) == []
     assert qa.remove(["https://metro.example/tram"]).not_found == ["https://metro.example/tram"]
 
 
@@ -148,11 +149,11 @@ def test_three_outlets_one_story_cited_once(tmp_path: Path, embedder: Embedder) 
     (archive / "wire.json").write_text(json.dumps(copies[:2]))
     (archive / "other.json").write_text(json.dumps({"title": "Unrelated", "body": "Rain fell."}))
     qa = NewsQA(Settings(index_dir=tmp_path / "index"), embedder)
-    assert (qa.add([archive]).syndicated, qa.store.article_count()) == (1, 2)
+    assert (qa.add([archive]).syndicated, qa.store.catalogue.article_count()) == (1, 2)
     (archive / "planet.json").write_text(json.dumps(copies[2]))
     report = qa.add([archive])  # the third outlet arrives in a later add
     assert (report.syndicated, report.added, report.unchanged) == (1, 0, 3)
-    assert qa.store.article_count() == 2
+    assert qa.store.catalogue.article_count() == 2
 
     answer = qa.ask("Who said the deep-sea coral find showed how little is known about the ocean?")
     assert "Ingrid Solberg" in answer.text
@@ -161,7 +162,7 @@ def test_three_outlets_one_story_cited_once(tmp_path: Path, embedder: Embedder) 
     outlets = ("Nordic Wire", "Coastal Herald", "Daily Planet")
     assert answer.citations[0].outlets == outlets
     assert "Nordic Wire, Coastal Herald, Daily Planet" in answer.sources_text()
-    story = qa.store.article(answer.citations[0].article_id)
+    story = qa.store.catalogue.article(answer.citations[0].article_id)
     assert story is not None
     assert [(o.source, o.url, o.published_at) for o in story.syndication] == [
         ("Coastal Herald", "https://coastal.example/science/coral", "2024-05-10T09:30:00+00:00"),
@@ -169,7 +170,7 @@ def test_three_outlets_one_story_cited_once(tmp_path: Path, embedder: Embedder) 
     ]
     # withdrawing one outlet's copy drops only that outlet
     qa.remove(["https://planet.example/coral"])
-    assert qa.store.article(story.article_id).outlets == outlets[:2]  # type: ignore[union-attr]
+    assert qa.store.catalogue.article(story.article_id).outlets == outlets[:2]  # type: ignore[union-attr]
 
 
 def test_different_stories_stay_apart_and_exact_copies_are_skipped(
@@ -234,7 +235,7 @@ def test_csv_column_mapping(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    store = IndexStore.open(index)
+    store = IndexReader.open(index)
     assert store.db.execute("SELECT title, published_at FROM articles").fetchall() == [
         ("Rates held", "2024-03-01T00:00:00+00:00")
     ]

@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 
 from newsqa.articles import make_article
-from newsqa.index.chunking import Chunker
+from newsqa.build.chunking import Chunker
 from newsqa.index.integrity import check_index
-from newsqa.index.store import IndexStore
+from newsqa.index.reader import IndexReader
 from newsqa.index.vectors import build_approximate, vector_ids
-from newsqa.index.writer import IndexWriter, write_index
-from newsqa.search.catalog import ChunkCatalog, Scope
+from newsqa.index.writer import WriterSpec, write_index
+from newsqa.stores.embedded.catalog import ChunkCatalog, Scope
 
 
 def _clustered(n: int, dimension: int, seed: int) -> np.ndarray:
@@ -66,15 +66,15 @@ def _write(index_dir: Path, count: int, threshold: int) -> tuple[list, list, np.
 def test_small_index_stays_exact_large_one_turns_approximate(tmp_path: Path) -> None:
     _write(tmp_path / "small", 40, threshold=1000)
     _write(tmp_path / "large", 400, threshold=1000)
-    assert IndexStore.open(tmp_path / "small").manifest.vector_index == "flat"
-    large = IndexStore.open(tmp_path / "large")
+    assert IndexReader.open(tmp_path / "small").manifest.vector_index == "flat"
+    large = IndexReader.open(tmp_path / "large")
     assert large.manifest.vector_index == "ivf" and "IVF" in large.manifest.backend
     assert len(vector_ids(large.vectors)) == large.chunk_count()
 
 
 def test_filters_apply_before_ranking_on_an_approximate_index(tmp_path: Path) -> None:
     _, _, vectors = _write(tmp_path / "index", 400, threshold=1000)
-    catalog = ChunkCatalog(IndexStore.open(tmp_path / "index"))
+    catalog = ChunkCatalog(IndexReader.open(tmp_path / "index"))
     assert catalog.approximate
     herald = catalog.mask(Scope(sources=frozenset({"Herald"})))
     scores = catalog.similarities(vectors[3])
@@ -90,15 +90,14 @@ def test_add_and_remove_work_on_an_approximate_index(tmp_path: Path) -> None:
     articles, _, _ = _write(index_dir, 400, threshold=1000)
     gone = articles[0].article_id
     extra = make_article(title="Late story", body="A ferry sank. All were rescued.", source="Wire")
-    with IndexWriter(
-        index_dir, fresh=False, model="toy", dimension=16, chunk_tokens=8, chunk_overlap=0
-    ) as writer:
+    spec = WriterSpec(index_dir, model="toy", dimension=16, chunk_tokens=8, chunk_overlap=0)
+    with spec.open(fresh=False) as writer:
         writer.remove_story(gone)
         writer.put_article(extra)
         pieces = Chunker(max_tokens=8, overlap=0).chunk(extra)
         writer.add_chunks(extra.title, pieces, _clustered(len(pieces), 16, seed=4))
         writer.commit()
-    store = IndexStore.open(index_dir)
+    store = IndexReader.open(index_dir)
     assert store.manifest.vector_index == "ivf"
     ids = set(vector_ids(store.vectors).tolist())
     rows = store.db.execute("SELECT chunk_id, article_id FROM chunks").fetchall()
@@ -109,6 +108,6 @@ def test_add_and_remove_work_on_an_approximate_index(tmp_path: Path) -> None:
 def test_an_approximate_index_passes_the_integrity_check(tmp_path: Path) -> None:
     """`newsqa stats --check` reads the chunk ids of an IVF index from its inverted lists."""
     _write(tmp_path / "large", 400, threshold=1000)
-    assert IndexStore.open(tmp_path / "large").manifest.vector_index == "ivf"
+    assert IndexReader.open(tmp_path / "large").manifest.vector_index == "ivf"
     report = check_index(tmp_path / "large")
     assert report.sound, report.problems

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsqa.api import NewsQA
 from newsqa.config import Settings
-from newsqa.index.embedding import Embedder
+from newsqa.embedding import Embedder
 from newsqa.watching import FolderWatch
 
 
@@ -45,7 +45,7 @@ def test_dropped_file_becomes_answerable_and_half_written_waits(
         handle.write(second[25:])  # still growing: the clock starts again
     clock.now += 0.8
     assert watch.poll() is None
-    assert qa.store.article_count() == 1
+    assert qa.store.catalogue.article_count() == 1
     clock.now += 2.0
     report = watch.poll()
     assert report is not None and report.added == 2 and not report.rejected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 
-from newsqa.bench.process_memory import NEWS_WORDS  # one list of news words for tests and bench
+from benchmarks.process_memory import NEWS_WORDS  # one list of news words for tests and bench
 
 
 def word_salad(rng: random.Random, leave_out: Iterable[str] = ()) -> str:

@@ -14,11 +14,18 @@ from typing import Any, TypedDict, Unpack
 
 from newsqa.answering.composer import Composer
 from newsqa.articles import Article, normalise_date, normalise_text
+from newsqa.build.distributed.build import build_with_ray
+from newsqa.build.distributed.cluster import RayOptions
+from newsqa.build.distributed.writing import OnCommit
+from newsqa.build.updates import (
+    BuildReport,
+    build_from_articles,
+    build_from_paths,
+    remove_from_index,
+    update_index,
+)
 from newsqa.config import DEFAULT_MODEL, Settings
-from newsqa.index.distributed.build import build_with_ray
-from newsqa.index.distributed.cluster import RayOptions
-from newsqa.index.distributed.writing import OnCommit
-from newsqa.index.embedding import (
+from newsqa.embedding import (
     DEFAULT_BACKEND,
     Embedder,
     compatible,
@@ -26,18 +33,8 @@ from newsqa.index.embedding import (
     model_id,
     query_backend,
 )
-from newsqa.index.integrity import IntegrityReport, check_index
-from newsqa.index.scope import Scope
-from newsqa.index.store import MANIFEST, IndexUnavailable, Manifest
-from newsqa.index.stores.placement import StorePlacement
-from newsqa.index.stores.protocol import NewsStore
-from newsqa.index.updates import (
-    BuildReport,
-    build_from_articles,
-    build_from_paths,
-    remove_from_index,
-    update_index,
-)
+from newsqa.index.integrity import IntegrityReport
+from newsqa.index.manifest import MANIFEST, IndexUnavailable, Manifest
 from newsqa.ingest import IngestLimits, load_paths
 from newsqa.progress import Progress
 from newsqa.question import Question, QuestionAnalyser, Turn, resolve_followup, with_focus
@@ -45,7 +42,11 @@ from newsqa.records import Answer
 from newsqa.sample import sample_paths
 from newsqa.search.reranking import rerank
 from newsqa.search.retrieval import Retriever
-from newsqa.search.stores import open_store
+from newsqa.stores.checking import check_store
+from newsqa.stores.opening import open_store
+from newsqa.stores.placement import new_placement
+from newsqa.stores.protocol import NewsStore
+from newsqa.stores.scope import Scope
 
 History = Sequence[Turn]
 CASING_TEXTS = 20  # texts read to see how the archive writes a word of a lowercase question
@@ -148,7 +149,7 @@ class NewsQA:
         scope = make_scope(sources, since, until)
         reader = self.reader()  # one index generation for retrieval and composition
         if exclude:
-            excluded = frozenset(reader.store.article_ids_of(list(exclude)))
+            excluded = frozenset(reader.store.catalogue.article_ids_of(list(exclude)))
             scope = dataclasses.replace(scope, excluded=excluded)
         follow = resolve_followup(question, history)
         analysed = reader.analyser.analyse(follow.query, day)
@@ -159,7 +160,7 @@ class NewsQA:
         composer = Composer(
             self.settings.answer_sentences,
             min_confidence=self.settings.min_confidence,
-            library=reader.store,
+            library=reader.store.catalogue,
             count_matches=reader.count_matches,
             chunks=reader.chunks,
             similarity=reader.similarity,
@@ -186,7 +187,7 @@ class NewsQA:
         With `ray`, reading, chunking and embedding run on Ray Data and the index is committed
         in batches (`on_commit` hears of each): a killed build resumes where it stopped.
         """
-        StorePlacement.from_settings(self.settings)  # an unknown or uninstalled store: say so now
+        new_placement(self.settings)  # an unknown or uninstalled store: say so now
         embedder = self._build_embedder()
         if ray is not None:
             return build_with_ray(
@@ -249,7 +250,7 @@ class NewsQA:
         """Verify the index on disk (checksums, ids, FTS rows, articles); never raises for
         a damaged index: `report.problems` names each fault and `report.repair` the fix."""
         wanted = model_id(self.settings.model) if self.settings.model else None
-        return check_index(
+        return check_store(
             self.settings.index_dir,
             model=wanted,
             milvus_uri=self.settings.milvus_uri,
@@ -258,11 +259,11 @@ class NewsQA:
 
     def stats(self) -> dict[str, Any]:
         store = self.store
-        first, last = store.date_range()
+        first, last = store.catalogue.date_range()
         return {
             "index_dir": str(self.settings.index_dir),
-            "articles": store.article_count(),
-            "chunks": store.chunk_count(),
+            "articles": store.catalogue.article_count(),
+            "chunks": store.catalogue.chunk_count(),
             "model": store.manifest.model,
             "dimension": store.manifest.dimension,
             "embedding_backend": store.manifest.embedding_backend,
@@ -272,7 +273,7 @@ class NewsQA:
             "built_at": store.manifest.built_at,
             "first_published": first,
             "last_published": last,
-            "sources": dict(store.sources()),
+            "sources": dict(store.catalogue.sources()),
         }
 
 
@@ -288,13 +289,15 @@ class _IndexReader:
         self.embedder = embedder
         self.retriever = Retriever(store, embedder, settings, self.encode_query)
         self.analyser = QuestionAnalyser(
-            store.outlet_names(),
-            functools.lru_cache(maxsize=20_000)(lambda word: store.word_texts(word, CASING_TEXTS)),
+            store.catalogue.outlet_names(),
+            functools.lru_cache(maxsize=20_000)(
+                lambda word: store.catalogue.word_texts(word, CASING_TEXTS)
+            ),
         )
-        self.chunks = store.chunk_count()
+        self.chunks = store.catalogue.chunk_count()
         # questions repeat their words: remember how many chunks match each
         self.count_matches: Callable[[str], int] = functools.lru_cache(maxsize=20_000)(
-            store.match_count
+            store.catalogue.match_count
         )
 
     def similarity(self, question: str, sentences: Sequence[str]) -> list[float]:

@@ -194,3 +194,15 @@ def _optional(value: Any) -> str | None:
         return None
     text = normalise_text(str(value)).replace("\n", " ")
     return text if text and text.lower() not in {"none", "null"} else None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A window of consecutive sentences of one article, with offsets into its body."""
+
+    article_id: str
+    position: int
+    text: str
+    start: int
+    end: int
+    tokens: int

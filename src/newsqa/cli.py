@@ -13,10 +13,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from newsqa.api import NewsQA
+from newsqa.build.distributed.cluster import LOCAL, RayOptions
+from newsqa.build.updates import BuildReport
 from newsqa.config import Settings
-from newsqa.index.distributed.cluster import LOCAL, RayOptions
-from newsqa.index.store import IndexUnavailable
-from newsqa.index.updates import BuildReport
+from newsqa.index.manifest import IndexUnavailable
 
 app = typer.Typer(
     help="Cited, extractive answers from your own news archive, offline.",
@@ -369,7 +369,7 @@ def evaluate_queries(
 
     QUERIES: a MultiHop-RAG style JSON list, or JSON Lines of questions marked
     `"expect": "abstain"` (measures offarchive_abstain)."""
-    from newsqa.bench.evaluation import evaluate, load_queries
+    from newsqa.evaluation import evaluate, load_queries
     from newsqa.progress import Progress
 
     try:
@@ -442,9 +442,10 @@ def bench(
     tables to OUTPUT."""
     import sys
 
-    from newsqa.bench import performance
-    from newsqa.bench.evaluation import load_queries
-    from newsqa.bench.performance import SAMPLE_QUESTIONS
+    from benchmarks import performance
+    from benchmarks.performance import SAMPLE_QUESTIONS
+
+    from newsqa.evaluation import load_queries
     from newsqa.ingest import load_paths
 
     settings = _settings(index)
@@ -494,7 +495,7 @@ def bench_process(
     import json
     from dataclasses import asdict
 
-    from newsqa.bench.process_memory import measure_here
+    from benchmarks.process_memory import measure_here
 
     print(json.dumps(asdict(measure_here(NewsQA.open, index_dir, questions))))
 

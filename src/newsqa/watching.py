@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsqa.api import NewsQA
-from newsqa.index.updates import BuildReport
+from newsqa.build.updates import BuildReport
 from newsqa.ingest import iter_files
 
 SETTLE_SECONDS = 2.0  # a file must keep its size and time this long before it is read

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from newsqa.api import NewsQA
-from newsqa.index.embedding import Embedder
+from newsqa.embedding import Embedder
 from page_server import running_page
 
 CHROMIUM = Path("/usr/bin/chromium")

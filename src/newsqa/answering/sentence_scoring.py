@@ -19,7 +19,7 @@ MAX_SENTENCE_CHARS = 600
 
 
 class ArticleLibrary(Protocol):
-    """Where the composer reads whole articles (any `NewsStore`: embedded or Milvus)."""
+    """Where the composer reads whole articles (a store's catalogue, whichever store searches)."""
 
     def article(self, article_id: str) -> Article | None: ...
 

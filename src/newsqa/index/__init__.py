@@ -1,1 +1,1 @@
-"""Index stage: takes Articles, gives the index folder (chunks, vectors, FTS5, manifest) and reads it back."""
+"""Index folder format: takes chunks and vectors, gives the manifest, SQLite catalogue and FAISS file, read back and verified."""

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import faiss
 
-from newsqa.index.staging import retired_indexes
-from newsqa.index.store import (
+from newsqa.index.manifest import (
     DATABASE,
     FORMAT_VERSION,
     MANIFEST,
@@ -20,8 +19,7 @@ from newsqa.index.store import (
     Manifest,
     sha256_of,
 )
-from newsqa.index.stores.milvus_sync import milvus_problems
-from newsqa.index.stores.placement import StorePlacement
+from newsqa.index.staging import retired_indexes
 from newsqa.index.vectors import vector_ids
 
 CHECKED_FILES = (DATABASE, VECTORS)
@@ -54,14 +52,12 @@ class IntegrityReport:
         }
 
 
-def check_index(
-    index_dir: Path | str, model: str | None = None, milvus_uri: str = "", milvus_token: str = ""
-) -> IntegrityReport:
+def check_index(index_dir: Path | str, model: str | None = None) -> IntegrityReport:
     """Verify every part of the index at `index_dir`; never raises for a damaged index.
 
     `model`, when given, is the embedding model the caller will query with: an index built
-    with another one is reported. An index searched in Milvus is also compared with its
-    collection (at `milvus_uri` when given, else where it was built).
+    with another one is reported. A remote store's collection is compared with the folder
+    by `stores.checking.check_store`.
     """
     index_dir = Path(index_dir)
     notes = tuple(_leftovers(index_dir))
@@ -93,10 +89,6 @@ def check_index(
     problems.extend(vector_problems)
     database = _DatabaseCheck(index_dir / DATABASE)
     problems.extend(database.problems(manifest, vector_ids))
-    placement = StorePlacement.of(manifest, milvus_uri, milvus_token)
-    if placement.remote and not problems:
-        problems.extend(milvus_problems(manifest, placement, index_dir))
-        rebuild = f"rebuild it with `newsqa build PATH... --store milvus --index {index_dir}`"
     return IntegrityReport(
         index_dir,
         tuple(problems),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
@@ -14,24 +14,20 @@ from types import TracebackType
 import faiss
 import numpy as np
 
-from newsqa.articles import Article, Outlet
-from newsqa.index.chunking import Chunk
-from newsqa.index.embedding import compatible
-from newsqa.index.staging import fsync_tree, new_staging, remove_stale, swap_into_place, writer_lock
-from newsqa.index.store import (
+from newsqa.articles import Article, Chunk, Outlet
+from newsqa.embedding import compatible
+from newsqa.index import schema
+from newsqa.index.manifest import (
     DATABASE,
     FORMAT_VERSION,
     MANIFEST,
-    SCHEMA,
-    UPDATE_SCHEMA,
     VECTORS,
     IndexUnavailable,
     Manifest,
+    StorePlacement,
     sha256_of,
 )
-from newsqa.index.stores.milvus_sync import sync_milvus
-from newsqa.index.stores.placement import StorePlacement
-from newsqa.index.syndication import band_keys, shingles
+from newsqa.index.staging import fsync_tree, new_staging, remove_stale, swap_into_place, writer_lock
 from newsqa.index.vectors import (
     APPROXIMATE_FROM,
     describe,
@@ -40,11 +36,35 @@ from newsqa.index.vectors import (
     new_flat,
     vector_ids,
 )
+from newsqa.text.shingles import band_keys, shingles
 
 _ARTICLE_COLUMNS = (
     "article_id, title, body, source, published_at, url, author, category, summary, origin, "
     "outlets, content_hash"
 )
+
+
+# After a commit, still under the writer lock: keeps a store outside the folder in step
+Mirror = Callable[[Path, "Manifest", StorePlacement], None]
+
+
+@dataclass(frozen=True)
+class WriterSpec:
+    """What an index write is made with: the one way every build, add and remove opens an
+    `IndexWriter`. For an existing index its manifest's model, chunking and store win."""
+
+    index_dir: Path
+    model: str
+    dimension: int
+    chunk_tokens: int
+    chunk_overlap: int
+    embedding_backend: str = "torch-fp32"
+    approximate_from: int = APPROXIMATE_FROM
+    placement: StorePlacement = field(default_factory=StorePlacement)  # a new index's store
+    mirror: Mirror | None = None
+
+    def open(self, fresh: bool) -> IndexWriter:
+        return IndexWriter(self, fresh=fresh)
 
 
 class IndexWriter:
@@ -55,28 +75,17 @@ class IndexWriter:
     point leaves the previous index untouched.
     """
 
-    def __init__(
-        self,
-        index_dir: Path | str,
-        *,
-        fresh: bool,
-        model: str,
-        dimension: int,
-        chunk_tokens: int,
-        chunk_overlap: int,
-        embedding_backend: str = "torch-fp32",
-        approximate_from: int = APPROXIMATE_FROM,
-        placement: StorePlacement | None = None,
-    ) -> None:
-        self.index_dir = Path(index_dir).absolute()
-        self.placement = placement or StorePlacement()
-        self.approximate_from = approximate_from
-        self.embedding_backend = embedding_backend
+    def __init__(self, spec: WriterSpec, *, fresh: bool) -> None:
+        self.spec = spec
+        self.index_dir = Path(spec.index_dir).absolute()
+        self.placement = spec.placement
+        self.approximate_from = spec.approximate_from
+        self.embedding_backend = spec.embedding_backend
         self.fresh = fresh
-        self.model = model
-        self.dimension = dimension
-        self.chunk_tokens = chunk_tokens
-        self.chunk_overlap = chunk_overlap
+        self.model = spec.model
+        self.dimension = spec.dimension
+        self.chunk_tokens = spec.chunk_tokens
+        self.chunk_overlap = spec.chunk_overlap
         self.changed = fresh
         self._lock = writer_lock(self.index_dir)
         self.staging: Path | None = None
@@ -283,8 +292,8 @@ class IndexWriter:
         fsync_tree(self.staging)
         swap_into_place(self.staging, self.index_dir)
         self.changed = False
-        if self.placement.remote:  # still under the writer lock: one mirror at a time
-            sync_milvus(self.index_dir, manifest, self.placement)
+        if self.spec.mirror is not None:  # still under the writer lock: one mirror at a time
+            self.spec.mirror(self.index_dir, manifest, self.placement)
         return manifest
 
     # -- internals ----------------------------------------------------------------------------
@@ -313,11 +322,11 @@ class IndexWriter:
         assert self.staging is not None
         self.db = sqlite3.connect(self.staging / DATABASE)
         if self.fresh:
-            self.db.executescript(SCHEMA)
+            schema.create(self.db)
             self.vectors = new_flat(self.dimension)
         else:
+            schema.migrate(self.db)
             self.vectors = faiss.read_index(str(self.staging / VECTORS))
-        self.db.executescript(UPDATE_SCHEMA)
         self._backfill_bands()
         stored_max = self.db.execute("SELECT COALESCE(MAX(chunk_id), -1) FROM chunks").fetchone()
         stored_ids = vector_ids(self.vectors)
@@ -393,16 +402,16 @@ def write_index(
     by_article: dict[str, list[int]] = {}
     for i, chunk in enumerate(chunks):
         by_article.setdefault(chunk.article_id, []).append(i)
-    with IndexWriter(
-        index_dir,
-        fresh=True,
-        model=model,
-        dimension=dimension,
-        chunk_tokens=chunk_tokens,
-        chunk_overlap=chunk_overlap,
-        embedding_backend=embedding_backend,
-        approximate_from=approximate_from,
-    ) as writer:
+    spec = WriterSpec(
+        Path(index_dir),
+        model,
+        dimension,
+        chunk_tokens,
+        chunk_overlap,
+        embedding_backend,
+        approximate_from,
+    )
+    with spec.open(fresh=True) as writer:
         for article in articles:
             writer.put_article(article)
             rows = by_article.get(article.article_id, [])
@@ -410,4 +419,4 @@ def write_index(
         return writer.commit()
 
 
-__all__ = ["IndexWriter", "Outlet", "write_index"]
+__all__ = ["IndexWriter", "Outlet", "WriterSpec", "write_index"]

@@ -12,14 +12,14 @@ from functools import lru_cache
 import numpy as np
 
 from newsqa.config import Settings
-from newsqa.index.embedding import Embedder
-from newsqa.index.scope import Scope
-from newsqa.index.store import StoredChunk
-from newsqa.index.stores.protocol import NewsStore, QuestionSearch
+from newsqa.embedding import Embedder
+from newsqa.index.reader import StoredChunk
 from newsqa.question import Question, QuestionPart
 from newsqa.records import Passage
 from newsqa.search.passage_windows import Window, widen
 from newsqa.search.recency import recency_prior
+from newsqa.stores.protocol import NewsStore, QuestionSearch
+from newsqa.stores.scope import Scope
 from newsqa.text.sentences import split_sentences
 from newsqa.text.tokens import count_tokens
 from newsqa.text.words import content_words
@@ -91,9 +91,9 @@ class Retriever:
         # lexical side of each claim's search picks up (measured: separate claim vectors
         # add 0.006 MRR on dev for 3-4x the encoding time).
         # BM25 for every claim runs in a worker thread while the question is encoded.
-        pending = self._worker.submit(self.store.prefetch, list(question.search_matches))
+        pending = self._worker.submit(self.store.search.prefetch, list(question.search_matches))
         vector = self.encode_query(question.search_texts[0])
-        searches = self.store.question_search(vector, pending.result())
+        searches = self.store.search.question_search(vector, pending.result())
         whole_lists = self._searches(plan.whole, searches, scope, plan.whole)
         part_lists = [
             ranked
@@ -107,7 +107,7 @@ class Retriever:
         candidates = _candidates(whole_lists, part_lists, self.settings.rerank_pool, nearest)
         if not candidates:
             return []
-        chunks = self.store.chunks([c.chunk_id for c in candidates])
+        chunks = self.store.search.chunks([c.chunk_id for c in candidates])
         ranked = self._rerank(candidates, chunks, question)
         similarity = searches.similarity([cid for cid, _ in ranked])
         return self._passages(ranked, chunks, similarity, k)
@@ -145,7 +145,7 @@ class Retriever:
         question: Question,
     ) -> list[tuple[int, float]]:
         claims = question.search_words
-        idf = self.store.idf(set().union(*claims))
+        idf = self.store.catalogue.idf(set().union(*claims))
         weights = self.settings.rerank_weights
         # about current news ("this week"), or asked on a known day: the reports nearest
         # that day (else the newest) count more
@@ -188,7 +188,7 @@ class Retriever:
             ranked, chunks, self.settings.article_decay, self.settings.diversify_after
         ):
             chunk = chunks[chunk_id]
-            pieces = self.store.neighbours(
+            pieces = self.store.catalogue.neighbours(
                 chunk.article_id, [chunk.position - 1, chunk.position, chunk.position + 1]
             )
             window = widen(chunk.start, chunk.end, pieces, self.settings.passage_tokens)
@@ -197,7 +197,7 @@ class Retriever:
                 continue
             if any(_overlaps(p, chunk.article_id, window) for p in same_article):
                 continue
-            text = self.store.body_span(chunk.article_id, window.start, window.end)
+            text = self.store.catalogue.body_span(chunk.article_id, window.start, window.end)
             if count_tokens(text) > PASSAGE_TOKEN_LIMIT:
                 text, window = chunk.text, Window(chunk.start, chunk.end)
             passages.append(

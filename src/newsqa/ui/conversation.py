@@ -56,7 +56,7 @@ class Conversation:
         store = self.qa.store
         for c in answer.citations:
             if c.article_id not in bodies:
-                article = store.article(c.article_id)
+                article = store.catalogue.article(c.article_id)
                 bodies[c.article_id] = article.body if article else ""
         return bodies
 

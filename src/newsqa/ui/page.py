@@ -8,7 +8,7 @@ from typing import Any
 
 from newsqa.api import NewsQA, build_sample_index
 from newsqa.config import Settings
-from newsqa.index.store import MANIFEST
+from newsqa.index.manifest import MANIFEST
 from newsqa.ui.bubbles import EMPTY as EMPTY_CONVERSATION
 from newsqa.ui.conversation import Conversation, render
 from newsqa.ui.source_cards import EMPTY as EMPTY_SOURCES
@@ -53,7 +53,7 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
     conversation = Conversation(qa)
 
     def outlet_choices() -> list[str]:
-        return sorted(qa.store.outlet_names(), key=str.casefold)
+        return sorted(qa.store.catalogue.outlet_names(), key=str.casefold)
 
     def ask(
         question: str, turns: list[Turn], outlets: list[str], since: str, until: str

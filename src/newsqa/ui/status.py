@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html import escape
 
 from newsqa.api import NewsQA
-from newsqa.index.store import IndexUnavailable
+from newsqa.index.manifest import IndexUnavailable
 
 EXAMPLES = 3
 EXAMPLE_WORDS = 12
@@ -26,10 +26,10 @@ class IndexStatus:
     @classmethod
     def read(cls, qa: NewsQA) -> IndexStatus:
         store = qa.store
-        first, last = store.date_range()
+        first, last = store.catalogue.date_range()
         return cls(
-            store.article_count(),
-            sorted(store.outlet_names(), key=str.casefold),
+            store.catalogue.article_count(),
+            sorted(store.catalogue.outlet_names(), key=str.casefold),
             first,
             last,
             store.manifest.model,
@@ -65,7 +65,7 @@ def example_questions(qa: NewsQA, n: int = EXAMPLES) -> list[str]:
     about its headline, or else about the names in its headline and summary (a catchy
     headline's words are often nowhere in the story)."""
     questions: list[str] = []
-    for title, summary in qa.store.recent_headlines(n * 3):
+    for title, summary in qa.store.catalogue.recent_headlines(n * 3):
         for question in (
             question_from_title(title),
             question_about_names(qa, f"{summary} {title}"),

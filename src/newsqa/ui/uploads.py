@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from newsqa.api import NewsQA
-from newsqa.index.updates import BuildReport
+from newsqa.build.updates import BuildReport
 from newsqa.ingest.detect import FORMATS_BY_SUFFIX
 from newsqa.progress import Progress
 

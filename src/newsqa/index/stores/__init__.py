@@ -1,1 +1,0 @@
-"""Stores behind retrieval: the protocol they share, and the Milvus store (embedded is the default)."""

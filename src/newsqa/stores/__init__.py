@@ -1,0 +1,1 @@
+"""Stores: take an index folder (and its Milvus collection), give the catalogue and chunk search behind retrieval."""
