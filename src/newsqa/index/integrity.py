@@ -1,5 +1,5 @@
 """Integrity check of an index folder: checksums, FAISS ids == chunk ids, FTS rows, articles
-(and, for a Milvus store, the collection's chunks == the folder's)."""
+(a Milvus collection is compared with the folder by `stores.checking.check_store`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""MilvusChunks: an index's chunks searched in a Milvus collection (dense + BM25, filtered
+"""MilvusChunkSearch: an index's chunks searched in a Milvus collection (dense + BM25, filtered
 before ranking); the catalogue stays the index folder."""
 
 from __future__ import annotations

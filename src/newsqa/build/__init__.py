@@ -1,0 +1,1 @@
+"""Build stage: takes Articles or files, gives the index folder (stories matched, chunks embedded)."""
