@@ -10,19 +10,17 @@ from pathlib import Path
 
 import numpy as np
 
-from newsqa.articles import Article, canonical_url
-from newsqa.config import Settings
-from newsqa.articles import Chunk
+from newsqa.articles import Article, Chunk, canonical_url
 from newsqa.build.chunking import Chunker
+from newsqa.config import Settings
 from newsqa.embedding import Embedder
-from newsqa.index.manifest import MANIFEST, Manifest
+from newsqa.index.manifest import MANIFEST, Manifest, StorePlacement
 from newsqa.index.reader import IndexReader
-from newsqa.index.manifest import StorePlacement
-from newsqa.stores.placement import mirror_chunks, new_placement
-from newsqa.text.shingles import band_keys, shingles, similarity
 from newsqa.index.writer import IndexWriter, WriterSpec
 from newsqa.ingest import IngestLimits, Rejection, load_paths
 from newsqa.progress import Progress
+from newsqa.stores.placement import mirror_chunks, new_placement
+from newsqa.text.shingles import band_keys, shingles, similarity
 
 
 @dataclass
@@ -92,9 +90,7 @@ def update_index(
     # a new index goes to the store the settings name (checked before any embedding work);
     # an existing one keeps its own
     placement = (
-        new_placement(settings)
-        if new_index
-        else StorePlacement(milvus_token=settings.milvus_token)
+        new_placement(settings) if new_index else StorePlacement(milvus_token=settings.milvus_token)
     )
     # the dimension of an existing index is its own: the model need not be loaded for it
     spec = writer_spec(settings, embedder, placement, dimension=None if new_index else 0)

@@ -19,7 +19,6 @@ from types import ModuleType
 from typing import Any
 
 from newsqa.articles import Article
-from newsqa.config import Settings
 from newsqa.build.distributed.chunk_stream import ChunkStream
 from newsqa.build.distributed.cluster import (
     RayOptions,
@@ -30,7 +29,6 @@ from newsqa.build.distributed.cluster import (
 from newsqa.build.distributed.embedding import EmbeddingSpec, GroupEmbedder, chunk_articles
 from newsqa.build.distributed.grouping import GROUP, length_groups
 from newsqa.build.distributed.matching import can_resume, plan_embedding
-from newsqa.build.updates import writer_spec
 from newsqa.build.distributed.reading import (
     REJECTION,
     articles_of,
@@ -40,12 +38,13 @@ from newsqa.build.distributed.reading import (
 )
 from newsqa.build.distributed.rows import ReadKey
 from newsqa.build.distributed.writing import OnCommit, write_in_batches
+from newsqa.build.updates import BuildReport, writer_spec
+from newsqa.config import Settings
 from newsqa.embedding import Embedder
 from newsqa.index.reader import IndexReader
-from newsqa.stores.placement import new_placement
-from newsqa.build.updates import BuildReport
 from newsqa.ingest import IngestLimits
 from newsqa.progress import Progress
+from newsqa.stores.placement import new_placement
 
 ARTICLES_PER_TASK = 16  # articles per embedding call: small enough to spread, big enough to batch
 ROWS_PER_BATCH = 256  # rows per batch the driver pulls

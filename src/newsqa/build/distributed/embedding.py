@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from newsqa.config import Settings
 from newsqa.build.chunking import Chunker
 from newsqa.build.distributed.rows import keyed_articles
-from newsqa.embedding import Embedder, make_embedder
 from newsqa.build.updates import embedding_text, make_chunker
+from newsqa.config import Settings
+from newsqa.embedding import Embedder, make_embedder
 
 CHUNK_COLUMNS = ("file", "record", "position", "text", "start", "end", "tokens")
 EMBED_TEXT = "embed_text"  # what the model reads: the title, then the chunk

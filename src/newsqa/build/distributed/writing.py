@@ -7,14 +7,13 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
 
 from newsqa.articles import Article
-from newsqa.config import Settings
 from newsqa.build.distributed.chunk_stream import ChunkStream
 from newsqa.build.distributed.matching import StoryMatcher
-from newsqa.index.writer import WriterSpec
 from newsqa.build.distributed.rows import ReadKey
-from newsqa.index.manifest import IndexUnavailable
 from newsqa.build.updates import BuildReport
-from newsqa.index.writer import IndexWriter
+from newsqa.config import Settings
+from newsqa.index.manifest import IndexUnavailable
+from newsqa.index.writer import IndexWriter, WriterSpec
 
 OnCommit = Callable[[BuildReport, int], None]  # (the report so far, articles read so far)
 
