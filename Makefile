@@ -1,4 +1,5 @@
-# newsqa — `make run` sets everything up and starts the chat page; `make test` runs the tests.
+# newsqa — `make run` sets everything up and starts the chat page; `make test` runs the tests;
+# `make test-fast` runs the tests that need no model, browser, scale extras or benchmark data.
 # Both install exactly the versions in requirements.lock (hash-checked, no resolver run);
 # `make test` adds the scale extras (Milvus, Ray) from requirements-scale.lock, `make run` does not.
 PYTHON ?= python3
@@ -11,7 +12,7 @@ LOCK_VENV := .venv-lock
 SCALE_LOCK := requirements-scale.lock
 SCALE_STAMP := $(VENV)/.scale-installed
 
-.PHONY: run test lint format lock lock-scale clean browser screenshots
+.PHONY: run test test-fast lint format lock lock-scale clean browser screenshots
 
 $(STAMP): $(LOCK) pyproject.toml
 	rm -rf $(VENV)
@@ -33,6 +34,14 @@ run: $(STAMP)
 
 test: $(STAMP) $(SCALE_STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# The fast tier (under a minute on two cores): no embedding model (retrieval, the composer
+# and the stores run on a hashed stand-in), no browser, no Milvus/Ray, no benchmark data.
+# tests/conftest.py marks each test by what it needs and fails an unmarked one that loads
+# the model.
+FAST := not model and not browser and not scale and not data and not slow
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "$(FAST)"
 
 # The browser tests drive Debian's chromium through Playwright (no browser download).
 # Installed quietly with apt when missing; without apt or root the browser tests are skipped

@@ -1,13 +1,20 @@
-"""A tiny stand-in for the embedding model in kill tests: hashed bag of words, no torch."""
+"""A tiny stand-in for the embedding model (kill tests, the fast tier): hashed bag of words,
+no torch, no model files."""
 
 from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from newsqa.api import NewsQA
+from newsqa.articles import Article
+from newsqa.build.updates import build_from_articles
+from newsqa.config import Settings
 from newsqa.embedding import DEFAULT_BACKEND, Embedder
 
 MODEL_ID = "hashed-words-test"
@@ -44,3 +51,10 @@ class HashedEmbedder(Embedder):
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
+
+
+def hashed_newsqa(index_dir: Path, articles: Iterable[Article], **settings: Any) -> NewsQA:
+    """`NewsQA` over `articles`, built and asked with the stand-in: the model is never loaded."""
+    chosen = Settings(index_dir=index_dir, model=MODEL_ID, **settings)
+    build_from_articles(articles, chosen, HashedEmbedder())
+    return NewsQA(chosen, HashedEmbedder())

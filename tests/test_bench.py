@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from benchmarks.peers import PeerComparison
 from benchmarks.performance import Performance, markdown
 from typer.testing import CliRunner
@@ -12,6 +13,7 @@ from newsqa.cli import app
 from newsqa.sample import sample_paths
 
 
+@pytest.mark.model  # chunks with the bundled model's tokenizer
 def test_bench_times_chunking_against_a_tiktoken_pass(tmp_path: Path) -> None:
     report = tmp_path / "bench.md"
     corpus = str(sample_paths()[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from conftest import ANSWER_KEYS
@@ -42,6 +43,7 @@ def _articles(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.model  # the command builds with the bundled model
 def test_build_ask_json_and_stats(tmp_path: Path) -> None:
     index = tmp_path / "index"
     result = runner.invoke(app, ["build", str(_articles(tmp_path / "news")), "--index", str(index)])
@@ -68,6 +70,7 @@ def test_build_ask_json_and_stats(tmp_path: Path) -> None:
     assert info["articles"] == 2 and info["sources"] == {"Coastal Herald": 1, "Valley Farmer": 1}
 
 
+@pytest.mark.model  # the command builds with the bundled model
 def test_plain_ask_prints_answer_and_sources(tmp_path: Path) -> None:
     index = tmp_path / "index"
     assert (
@@ -88,6 +91,7 @@ def test_ask_without_index_fails_clearly(tmp_path: Path) -> None:
     assert "newsqa build" in result.output
 
 
+@pytest.mark.model  # the command builds with the bundled model
 def test_build_with_only_bad_files_fails_and_keeps_old_index(tmp_path: Path) -> None:
     index = tmp_path / "index"
     assert (
@@ -111,6 +115,7 @@ def test_strict_build_fails_on_any_rejection(tmp_path: Path) -> None:
     assert result.exit_code == 1
 
 
+@pytest.mark.model  # the command builds with the bundled model
 def test_ask_filters_by_outlet_and_date_before_ranking(tmp_path: Path) -> None:
     index = tmp_path / "index"
     assert (

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ANSWER_KEYS
+from hashed_embedder import hashed_newsqa
 from newsqa.answering.composer import Composer
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
@@ -115,6 +116,54 @@ def assert_verbatim(answer: Answer) -> None:
         assert c.outlets and c.source in c.outlets
     markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
     assert markers and markers[0] == 1 and max(markers) == len(first_seen)
+
+
+@pytest.fixture(scope="module")
+def hashed_qa(tmp_path_factory: pytest.TempPathFactory) -> NewsQA:
+    """The same articles built and asked with the hashed stand-in: the composer, outlets and
+    abstention without the model (the fast tier)."""
+    return hashed_newsqa(tmp_path_factory.mktemp("hashed") / "index", ARTICLES)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How long will the Harbour Bridge repairs take?",
+        "How much is the emergency repair budget for the bridge?",
+        "Who won the national chess championship?",
+        "What did the Harbour Gazette report about the lighthouse keeper?",
+        "What do cider makers plan?",
+        "What is the best recipe for banana bread?",
+    ],
+)
+def test_answers_composed_with_the_stand_in_are_verbatim(hashed_qa: NewsQA, question: str) -> None:
+    assert_verbatim(hashed_qa.ask(question))
+
+
+def test_outlets_named_or_carrying_the_story_shape_the_citations_with_the_stand_in(
+    hashed_qa: NewsQA,
+) -> None:
+    carried = hashed_qa.ask("What did the Harbour Gazette report about the lighthouse keeper?")
+    assert not carried.abstained
+    assert carried.citations[0].outlets == ("Metro Wire", "Harbour Gazette")
+    assert "Metro Wire, Harbour Gazette" in carried.sources_text()
+    named = hashed_qa.ask("What did the Elwyn Daily report about the Harbour Bridge closure?")
+    assert not named.abstained and {c.source for c in named.citations} == {"Elwyn Daily"}
+    both = hashed_qa.ask(
+        "How long will the Harbour Bridge repairs take according to the Coastal Courier "
+        "and the Elwyn Daily?"
+    )
+    assert {c.source for c in both.citations} == {"Coastal Courier", "Elwyn Daily"}
+
+
+def test_unknown_words_and_outlets_abstain_and_say_why_with_the_stand_in(
+    hashed_qa: NewsQA,
+) -> None:
+    unknown = hashed_qa.ask("What is the best recipe for banana bread with walnuts?")
+    assert unknown.abstained and unknown.citations == []
+    assert "No article mentions" in unknown.text and "banana" in unknown.text
+    elsewhere = hashed_qa.ask("What did a Bloomberg article say about the Harbour Bridge closure?")
+    assert elsewhere.abstained and "Bloomberg" in elsewhere.text and elsewhere.citations == []
 
 
 WORDS = sorted({w for a in ARTICLES for w in re.findall(r"[A-Za-z]{4,}", a.body)})

@@ -1,5 +1,6 @@
-"""The Milvus store (milvus-lite): same answers as the embedded store, kept in step with
-adds, edits and removals, filters before ranking, checked, and reopened from the manifest."""
+"""The Milvus store (milvus-lite) answering with the model: kept in step with adds, edits and
+removals, checked, and reopened from the manifest. That it searches like the embedded store
+(filters before ranking included) is held by tests/test_store_conformance.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import needs_extra
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
 from newsqa.build.updates import build_from_articles
@@ -17,12 +17,7 @@ from newsqa.config import Settings
 from newsqa.embedding import Embedder
 from newsqa.ui.status import example_questions
 
-pytestmark = [pytest.mark.scale, pytest.mark.model]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _milvus() -> None:
-    needs_extra("milvus", "pymilvus", "milvus_lite")
+pytestmark = [pytest.mark.scale, pytest.mark.model, pytest.mark.usefixtures("milvus_extra")]
 
 
 def _newsroom() -> list[Article]:
@@ -100,17 +95,6 @@ def test_milvus_index_answers_and_follows_adds_edits_and_removals(
     assert qa.remove(["https://herald.example/ferry"]).removed == 1
     assert qa.check().sound and qa.stats()["articles"] == 2
     assert "Harbour ferry sinks off the cape" not in _cited(qa, "Who rescued the ferry passengers?")
-
-
-def test_outlet_and_date_filters_apply_before_ranking(tmp_path: Path, embedder: Embedder) -> None:
-    settings = _milvus_settings(tmp_path)
-    build_from_articles(_newsroom(), settings, embedder)
-    qa = NewsQA(Settings(index_dir=settings.index_dir), embedder)
-    question = "What did the storm do?"
-    only_post = qa.ask(question, sources=["Valley Post | Mountain News"])
-    assert {p.source for p in only_post.passages} == {"Valley Post | Mountain News"}
-    early = qa.ask(question, until="2024-03-04")
-    assert {p.title for p in early.passages} == {"Harbour ferry sinks off the cape"}
 
 
 def test_check_names_a_collection_out_of_step_with_the_folder(

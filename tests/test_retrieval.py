@@ -1,4 +1,7 @@
-"""Retrieval: outlets and dates named in a question route the search; claims get their own."""
+"""Retrieval: outlets and dates named in a question route the search; claims get their own.
+
+The index is built with the hashed stand-in embedder: routing, filters and offsets need no
+real semantics, so these run in the fast tier (`make test-fast`)."""
 
 from __future__ import annotations
 
@@ -7,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from hashed_embedder import HashedEmbedder, hashed_newsqa
 from newsqa import NewsQA
 from newsqa.articles import make_article
-from newsqa.build.updates import build_from_articles
-from newsqa.config import Settings
 from newsqa.question.claims import plan_question
 from newsqa.question.outlets import OutletDirectory
 
@@ -43,7 +45,7 @@ STORIES = [
 
 
 @pytest.fixture(scope="module")
-def qa(tmp_path_factory: pytest.TempPathFactory, embedder) -> NewsQA:  # type: ignore[no-untyped-def]
+def qa(tmp_path_factory: pytest.TempPathFactory) -> NewsQA:
     index_dir = tmp_path_factory.mktemp("retrieval") / "index"
     articles = [
         make_article(
@@ -55,8 +57,7 @@ def qa(tmp_path_factory: pytest.TempPathFactory, embedder) -> NewsQA:  # type: i
         )
         for i, (t, s, d, b) in enumerate(STORIES)
     ]
-    build_from_articles(articles, Settings(index_dir=index_dir), embedder)
-    return NewsQA.open(index_dir)
+    return hashed_newsqa(index_dir, articles)
 
 
 def test_question_plan_finds_outlets_dates_and_claims() -> None:
@@ -141,13 +142,14 @@ def test_optional_reranker_reorders_passages(qa: NewsQA, monkeypatch: pytest.Mon
     )
     plain = qa.ask("What did the chip maker announce?")
     assert plain.passages[0].title != "Harvest festival returns"
-    reranked = NewsQA.open(qa.settings.index_dir, reranker="keyword-test").ask(
+    reranked = NewsQA(qa.settings.replace(reranker="keyword-test"), HashedEmbedder()).ask(
         "What did the chip maker announce?"
     )
     assert reranked.passages[0].title == "Harvest festival returns"
 
 
-def test_missing_reranker_model_is_a_clear_error(qa: NewsQA) -> None:
+@pytest.mark.slow  # imports torch and sentence-transformers
+def test_missing_reranker_model_is_a_clear_error() -> None:
     from newsqa.search.reranking import load_cross_encoder
 
     with pytest.raises(RuntimeError, match="cannot load reranker"):

@@ -88,6 +88,7 @@ def bert_tokenizer():  # type: ignore[no-untyped-def]
     return tokenizer
 
 
+@pytest.mark.model  # the bundled model's tokenizer
 @settings(max_examples=200, deadline=None)
 @given(st.lists(texts, min_size=1, max_size=8))
 def test_word_piece_counts_are_the_tokenizers(bert_tokenizer, batch: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -96,6 +97,7 @@ def test_word_piece_counts_are_the_tokenizers(bert_tokenizer, batch: list[str]) 
     assert WordPieceCounts(bert_tokenizer).counts(batch) == expected
 
 
+@pytest.mark.model  # the bundled model's tokenizer
 @pytest.mark.parametrize("seed", range(3))
 def test_word_pieces_of_spans_of_a_body_count_as_their_text(bert_tokenizer, seed: int) -> None:  # type: ignore[no-untyped-def]
     body = _story(seed) + " [SEP] mid-word"  # a special token's text: no span counter

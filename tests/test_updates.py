@@ -192,6 +192,7 @@ def test_different_stories_stay_apart_and_exact_copies_are_skipped(
 runner = CliRunner()
 
 
+@pytest.mark.model  # the command embeds with the bundled model
 def test_cli_add_remove_strict_and_summary(tmp_path: Path) -> None:
     folder = write_mixed_folder(tmp_path / "archive")
     index = str(tmp_path / "index")
@@ -212,6 +213,7 @@ def test_cli_add_remove_strict_and_summary(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "not found" in result.output
 
 
+@pytest.mark.model  # the command embeds with the bundled model
 def test_csv_column_mapping(tmp_path: Path) -> None:
     (tmp_path / "export.csv").write_text(
         "heading;story_text;when\nRates held;The bank held rates at 5%. Markets rose.;2024-03-01\n"
