@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from conftest import needs_extra
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import build_from_articles
 from newsqa.cli import app
 from newsqa.config import Settings
@@ -54,9 +55,9 @@ def _newsroom() -> list[Article]:
     ]
 
 
-def _milvus_settings(tmp_path: Path) -> Settings:
-    return Settings(
-        index_dir=tmp_path / "index", store="milvus", milvus_uri=str(tmp_path / "lite.db")
+def _milvus_settings(tmp_path: Path) -> BuildSettings:
+    return BuildSettings.from_settings(
+        Settings(index_dir=tmp_path / "index", store="milvus", milvus_uri=str(tmp_path / "lite.db"))
     )
 
 

@@ -7,8 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from newsqa.articles import Chunk
-from newsqa.articles import Article
+from newsqa.articles import Article, Chunk
 from newsqa.text.sentences import MAX_SENTENCE_CHARS, SentenceSpan, split_sentences
 from newsqa.text.tokens import TokenSpans, count_tokens
 

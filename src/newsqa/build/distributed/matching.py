@@ -13,9 +13,9 @@ from pathlib import Path
 
 from newsqa.articles import Article
 from newsqa.build.distributed.rows import ReadKey
+from newsqa.build.updates import BuildReport, file_article
 from newsqa.index.manifest import FORMAT_VERSION, MANIFEST, IndexUnavailable, Manifest
 from newsqa.index.reader import IndexReader
-from newsqa.build.updates import BuildReport, file_article
 from newsqa.index.writer import IndexWriter, WriterSpec
 
 
