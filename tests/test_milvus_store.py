@@ -123,8 +123,10 @@ def test_check_names_a_collection_out_of_step_with_the_folder(
     build_from_articles(_newsroom(), settings, embedder)
     qa = NewsQA(Settings(index_dir=settings.index_dir), embedder)
     assert qa.check().sound
-    client = milvus_client(settings.milvus_uri)
-    client.delete(settings.milvus_collection, filter='source == "Valley Post | Mountain News"')
+    client = milvus_client(settings.stores.milvus_uri)
+    client.delete(
+        settings.stores.milvus_collection, filter='source == "Valley Post | Mountain News"'
+    )
     report = qa.check()
     assert not report.sound and "missing" in report.problems[0]
     assert "--store milvus" in report.repair
