@@ -23,6 +23,7 @@ from pathlib import Path
 
 from benchmarks.speed_query import percentile
 from newsqa.articles import Article
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import build_from_articles, embedding_text, make_chunker
 from newsqa.config import Settings
 from newsqa.embedding import make_embedder, resolve_model_path
@@ -98,7 +99,7 @@ def measure(
     """newsqa builds the articles, txtai indexes the same texts, newsqa builds again; each
     answers the questions on its own index of those articles."""
     embedder = make_embedder(settings.model, settings.backend)
-    chunker = make_chunker(settings, embedder)
+    chunker = make_chunker(BuildSettings.from_settings(settings).chunking, embedder)
     texts = [embedding_text(a, c) for a in articles for c in chunker.chunk(a)]
     with tempfile.TemporaryDirectory(prefix="newsqa-peers-") as folder:
         index_dir = Path(folder) / "index"
@@ -126,7 +127,9 @@ def measure(
 def _build(articles: Sequence[Article], settings: Settings, index_dir: Path) -> float:
     fresh = make_embedder(settings.model, settings.backend)  # nothing cached from before
     start = time.perf_counter()
-    build_from_articles(articles, settings.replace(index_dir=index_dir), fresh)
+    build_from_articles(
+        articles, BuildSettings.from_settings(settings.replace(index_dir=index_dir)), fresh
+    )
     return time.perf_counter() - start
 
 

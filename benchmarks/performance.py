@@ -21,6 +21,7 @@ from benchmarks import (
     speed_query,
 )
 from newsqa.articles import Article
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import embedding_text, make_chunker
 from newsqa.config import Settings
 from newsqa.embedding import DEFAULT_BACKEND, make_embedder
@@ -83,7 +84,7 @@ def run(
         result.chunking = speed_chunking.measure(corpus, settings)
     if articles and "embedding" in parts:
         embedder = make_embedder(settings.model, settings.backend)
-        chunker = make_chunker(settings, embedder)
+        chunker = make_chunker(BuildSettings.from_settings(settings).chunking, embedder)
         texts = [embedding_text(a, c) for a in articles for c in chunker.chunk(a)]
         say(f"embedding throughput per backend on {min(len(texts), throughput_texts)} chunks")
         result.throughput, result.ceiling_gflops = speed_embedding.measure(texts[:throughput_texts])

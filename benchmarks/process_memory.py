@@ -206,7 +206,7 @@ def write_manifest(index_dir: Path) -> Manifest:
         format_version=FORMAT_VERSION,
         model=DEFAULT_MODEL,
         dimension=vectors.d,
-        backend=describe(vectors),
+        vector_layout=describe(vectors),
         vector_index=kind_of(vectors),
         chunk_tokens=200,
         chunk_overlap=1,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsqa.articles import Article
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import build_from_articles, embedding_text, make_chunker
 from newsqa.config import Settings
 from newsqa.embedding import make_embedder, resolve_model_path
@@ -43,14 +44,16 @@ def measure(articles: Sequence[Article], settings: Settings) -> BuildSpeed:
     """Build `articles` into a temporary index with the default backend; the torch reference
     runs before and after the build and is averaged (the machine's load drifts)."""
     embedder = make_embedder(settings.model, settings.backend)
-    chunker = make_chunker(settings, embedder)
+    chunker = make_chunker(BuildSettings.from_settings(settings).chunking, embedder)
     texts = [embedding_text(a, c) for a in articles for c in chunker.chunk(a)]
     before = plain_torch_encode(texts)
     with tempfile.TemporaryDirectory(prefix="newsqa-bench-") as folder:
         fresh = make_embedder(settings.model, settings.backend)  # nothing cached from above
         start = time.perf_counter()
         report = build_from_articles(
-            articles, settings.replace(index_dir=Path(folder) / "index"), fresh
+            articles,
+            BuildSettings.from_settings(settings.replace(index_dir=Path(folder) / "index")),
+            fresh,
         )
         build_s = time.perf_counter() - start
     after = plain_torch_encode(texts)

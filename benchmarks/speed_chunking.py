@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsqa.articles import Article
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import make_chunker
 from newsqa.config import Settings
 from newsqa.embedding import make_embedder
@@ -30,9 +31,15 @@ def measure(articles: Sequence[Article], settings: Settings) -> ChunkingSpeed:
     """Two passes over the articles; the tiktoken reference runs article by article beside
     the first pass, so both see the same load on a shared machine."""
     encode = cl100k().encode_ordinary
-    make_chunker(settings, make_embedder(settings.model, settings.backend)).chunk(articles[0])
+    make_chunker(
+        BuildSettings.from_settings(settings).chunking,
+        make_embedder(settings.model, settings.backend),
+    ).chunk(articles[0])
     forget_counts()  # tokenizers loaded above; from here no word's count is known
-    chunker = make_chunker(settings, make_embedder(settings.model, settings.backend))
+    chunker = make_chunker(
+        BuildSettings.from_settings(settings).chunking,
+        make_embedder(settings.model, settings.backend),
+    )
     first_s = tiktoken_s = 0.0
     chunks = 0
     for article in articles:

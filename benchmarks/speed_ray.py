@@ -20,8 +20,8 @@ import numpy as np
 
 from newsqa.build.distributed.build import build_with_ray
 from newsqa.build.distributed.cluster import RayOptions, import_ray
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import BuildReport, build_from_paths
-from newsqa.config import Settings
 from newsqa.embedding import Embedder, make_embedder
 from newsqa.index.manifest import DATABASE, VECTORS
 from newsqa.index.vectors import vector_ids
@@ -95,7 +95,7 @@ def measure(paths: Sequence[Path], workers: Sequence[int], cpus: int) -> list[Bu
         root = Path(folder)
         one = make_embedder(threads=1)
         one.encode(["warm up"])  # exports the model once, before anything is timed
-        settings = Settings(index_dir=root / "local-1")
+        settings = BuildSettings(index_dir=root / "local-1")
         runs.append(
             _run(
                 "local, 1 thread",
@@ -115,7 +115,7 @@ def measure(paths: Sequence[Path], workers: Sequence[int], cpus: int) -> list[Bu
                     _run(
                         f"Ray, {count} worker{'s' if count > 1 else ''}",
                         lambda o=options, d=index_dir: build_with_ray(
-                            paths, Settings(index_dir=d), one, o
+                            paths, BuildSettings(index_dir=d), one, o
                         ),
                         index_dir,
                         one,
@@ -125,7 +125,7 @@ def measure(paths: Sequence[Path], workers: Sequence[int], cpus: int) -> list[Bu
         finally:
             ray.shutdown()
         every = make_embedder()
-        settings = Settings(index_dir=root / "local-all")
+        settings = BuildSettings(index_dir=root / "local-all")
         runs.append(
             _run(
                 "local, all cores",

@@ -13,6 +13,7 @@ import numpy as np
 
 from newsqa.api import NewsQA
 from newsqa.articles import Article
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import build_from_articles
 from newsqa.config import Settings
 from newsqa.embedding import DEFAULT_BACKEND, Embedder
@@ -56,5 +57,5 @@ class HashedEmbedder(Embedder):
 def hashed_newsqa(index_dir: Path, articles: Iterable[Article], **settings: Any) -> NewsQA:
     """`NewsQA` over `articles`, built and asked with the stand-in: the model is never loaded."""
     chosen = Settings(index_dir=index_dir, model=MODEL_ID, **settings)
-    build_from_articles(articles, chosen, HashedEmbedder())
+    build_from_articles(articles, BuildSettings.from_settings(chosen), HashedEmbedder())
     return NewsQA(chosen, HashedEmbedder())

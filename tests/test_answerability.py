@@ -13,8 +13,8 @@ from newsqa.answering.answerability import Answerability, EvidenceSignals
 from newsqa.answering.typed_sentences import has_answer_type
 from newsqa.api import NewsQA
 from newsqa.articles import make_article
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import build_from_articles
-from newsqa.config import Settings
 from newsqa.question import analyse_question
 from newsqa.question.answer_type import expected_type
 from newsqa.question.truecase import archive_form, recased
@@ -81,7 +81,7 @@ AMOUNT = re.compile(r"[$€£]\s?\d|\d[\d,.]*\s*(million|billion|percent|%)", re
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory: pytest.TempPathFactory, embedder) -> NewsQA:  # type: ignore[no-untyped-def]
     index_dir = tmp_path_factory.mktemp("answerability") / "index"
-    build_from_articles(ARCHIVE, Settings(index_dir=index_dir), embedder)
+    build_from_articles(ARCHIVE, BuildSettings(index_dir=index_dir), embedder)
     return NewsQA.open(index_dir)
 
 
@@ -198,7 +198,7 @@ def test_which_question_leads_with_the_sentence_naming_the_answer(
         published_at="2024-06-13T10:00:00+00:00",
         url="https://screen.example/renewal",
     )
-    build_from_articles([*ARCHIVE, renewal], Settings(index_dir=index_dir), embedder)
+    build_from_articles([*ARCHIVE, renewal], BuildSettings(index_dir=index_dir), embedder)
     answer = NewsQA.open(index_dir).ask(
         "Which wildly popular drama was renewed for a second season?"
     )

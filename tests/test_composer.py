@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 from conftest import ANSWER_KEYS
 from hashed_embedder import hashed_newsqa
 from newsqa.answering.composer import Composer
+from newsqa.answering.settings import ComposerSettings
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import build_from_articles
-from newsqa.config import Settings
 from newsqa.question import analyse_question
 from newsqa.records import Answer, Passage
 
@@ -96,7 +97,7 @@ BODIES = {a.article_id: a.body for a in ARTICLES}
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory: pytest.TempPathFactory, embedder) -> NewsQA:  # type: ignore[no-untyped-def]
     index_dir = tmp_path_factory.mktemp("multi") / "index"
-    build_from_articles(ARTICLES, Settings(index_dir=index_dir), embedder)
+    build_from_articles(ARTICLES, BuildSettings(index_dir=index_dir), embedder)
     return NewsQA.open(index_dir)
 
 
@@ -355,11 +356,11 @@ def test_supporting_sentences_only_extend_the_cited_articles() -> None:
         Passage(1, bridge.article_id, bridge.title, 1.0, bridge.body[:60], "Coastal Courier"),
         Passage(2, chess.article_id, chess.title, 0.2, chess.body[:60], "Elwyn Daily"),
     ]
-    composer = Composer(library=_Library(library), abstain_threshold=0.0)
+    composer = Composer(ComposerSettings(abstain_threshold=0.0), library=_Library(library))
     answer = composer.compose(analyse_question("What about the bridge repairs?"), passages)
     assert answer.lead >= 1 and answer.supporting_citations
     assert {c.article_id for c in answer.citations} == {bridge.article_id}
-    assert len(answer.citations) == composer.per_article
+    assert len(answer.citations) == composer.settings.per_article
     lead, support = answer.text.split("\n\n")
     assert lead.startswith(answer.citations[0].sentence)
     assert support.startswith(answer.supporting_citations[0].sentence)
@@ -405,7 +406,7 @@ def test_asked_on_a_known_day_the_report_of_that_day_leads() -> None:
         end=70,
     )
     question = analyse_question("Which team won the league championship?")
-    composer = Composer(abstain_threshold=0.0)
+    composer = Composer(ComposerSettings(abstain_threshold=0.0))
     undated = composer.compose(question, [old, new])
     assert undated.lead_citations[0].title == "Hawks are champions"
     asked = replace(question, asked_on=date(2022, 6, 27))

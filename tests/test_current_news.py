@@ -7,8 +7,8 @@ import pytest
 
 from newsqa import NewsQA
 from newsqa.articles import make_article
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import build_from_articles
-from newsqa.config import Settings
 from newsqa.question.claims import plan_question
 from newsqa.question.outlets import OutletDirectory
 from newsqa.question.relative_time import asks_recent
@@ -44,7 +44,7 @@ def qa(tmp_path_factory: pytest.TempPathFactory, embedder) -> NewsQA:  # type: i
         )
         for i, (t, d, b) in enumerate(STORIES)
     ]
-    build_from_articles(articles, Settings(index_dir=index_dir), embedder)
+    build_from_articles(articles, BuildSettings(index_dir=index_dir), embedder)
     return NewsQA.open(index_dir)
 
 

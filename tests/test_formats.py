@@ -6,8 +6,8 @@ import gzip
 import json
 from pathlib import Path
 
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import build_from_paths
-from newsqa.config import Settings
 from newsqa.embedding import Embedder
 from newsqa.index.reader import IndexReader
 from newsqa.ingest import IngestLimits, load_paths
@@ -233,7 +233,7 @@ def test_every_format_is_read_with_metadata(tmp_path: Path) -> None:
 
 def test_mixed_folder_is_indexed(tmp_path: Path, embedder: Embedder) -> None:
     folder = write_mixed_folder(tmp_path / "archive")
-    settings = Settings(index_dir=tmp_path / "index")
+    settings = BuildSettings(index_dir=tmp_path / "index")
     report = build_from_paths([folder], settings, embedder)
     assert (report.added, report.articles) == (len(EXPECTED), len(EXPECTED))
     assert {Path(r.path).name for r in report.rejected} == set(BROKEN) - {"oversize.txt"}

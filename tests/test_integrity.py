@@ -50,6 +50,18 @@ def _sql(index: Path, statement: str) -> None:
     db.close()
 
 
+def test_the_manifest_names_the_vector_layout_and_an_older_one_still_opens(index: Path) -> None:
+    data = json.loads((index / MANIFEST).read_text())
+    layout = data["vector_layout"]
+    assert "backend" not in data and layout.startswith("faiss-")  # not the embedding backend
+    data["backend"] = data.pop("vector_layout")  # as indexes built before the rename say it
+    (index / MANIFEST).write_text(json.dumps(data))
+    qa = NewsQA(Settings(index_dir=index))
+    assert qa.store.manifest.vector_layout == layout
+    assert qa.check().sound
+    assert not qa.ask("Who attended the Victory Day parade in Moscow?").abstained
+
+
 def test_sound_index_passes_with_exit_0(index: Path) -> None:
     report = NewsQA(Settings(index_dir=index)).check()
     assert report.sound and report.problems == () and report.articles == 1 and report.chunks > 0

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from newsqa.api import NewsQA
 from newsqa.articles import make_article
 from newsqa.build.chunking import Chunker
+from newsqa.build.settings import ChunkingSettings
 from newsqa.build.updates import make_chunker
 from newsqa.cli import app
 from newsqa.config import Settings
@@ -110,7 +111,7 @@ def test_sentence_window_is_configurable(
     monkeypatch: pytest.MonkeyPatch, embedder: Embedder
 ) -> None:
     monkeypatch.setenv("NEWSQA_MAX_SENTENCE_CHARS", "300")
-    chunker = make_chunker(Settings.from_env(), embedder)
+    chunker = make_chunker(ChunkingSettings.from_settings(Settings.from_env()), embedder)
     assert chunker.max_sentence_chars == 300
     article = make_article(title="Wall", body="word " * 2_000)
     chunks = Chunker(max_tokens=200, max_sentence_chars=300).chunk(article)

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import needs_extra, requires_data
 from newsqa.api import NewsQA
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import build_from_articles
 from newsqa.config import Settings
 from newsqa.embedding import Embedder
@@ -29,7 +30,7 @@ def test_smoke_eval_matches_on_embedded_and_milvus_stores(
         settings = Settings(
             index_dir=tmp_path / store, store=store, milvus_uri=str(tmp_path / "lite.db")
         )
-        build_from_articles(articles, settings, embedder)
+        build_from_articles(articles, BuildSettings.from_settings(settings), embedder)
         answers[store] = NewsQA(Settings(index_dir=tmp_path / store), embedder)
     assert answers["milvus"].stats()["store"] == "milvus"
     reports = {store: evaluate(queries, qa.ask)["overall"] for store, qa in answers.items()}

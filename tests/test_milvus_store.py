@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import build_from_articles
 from newsqa.cli import app
 from newsqa.config import Settings
@@ -49,9 +50,9 @@ def _newsroom() -> list[Article]:
     ]
 
 
-def _milvus_settings(tmp_path: Path) -> Settings:
-    return Settings(
-        index_dir=tmp_path / "index", store="milvus", milvus_uri=str(tmp_path / "lite.db")
+def _milvus_settings(tmp_path: Path) -> BuildSettings:
+    return BuildSettings.from_settings(
+        Settings(index_dir=tmp_path / "index", store="milvus", milvus_uri=str(tmp_path / "lite.db"))
     )
 
 
@@ -106,8 +107,10 @@ def test_check_names_a_collection_out_of_step_with_the_folder(
     build_from_articles(_newsroom(), settings, embedder)
     qa = NewsQA(Settings(index_dir=settings.index_dir), embedder)
     assert qa.check().sound
-    client = milvus_client(settings.milvus_uri)
-    client.delete(settings.milvus_collection, filter='source == "Valley Post | Mountain News"')
+    client = milvus_client(settings.stores.milvus_uri)
+    client.delete(
+        settings.stores.milvus_collection, filter='source == "Valley Post | Mountain News"'
+    )
     report = qa.check()
     assert not report.sound and "missing" in report.problems[0]
     assert "--store milvus" in report.repair

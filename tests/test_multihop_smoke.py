@@ -10,8 +10,8 @@ import pytest
 from conftest import multihop_dir, requires_data
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import build_from_articles
-from newsqa.config import Settings
 from newsqa.evaluation import EvalQuery, evaluate, load_queries
 
 ANSWERABLE = 6
@@ -45,7 +45,7 @@ def smoke_set() -> tuple[list[Article], list[EvalQuery]]:
 def smoke(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
     articles, queries = smoke_set()
     index_dir: Path = tmp_path_factory.mktemp("smoke") / "index"
-    build_from_articles(articles, Settings(index_dir=index_dir), embedder)
+    build_from_articles(articles, BuildSettings(index_dir=index_dir), embedder)
     return NewsQA.open(index_dir), queries
 
 

@@ -26,6 +26,7 @@ from conftest import multihop_dir, needs_extra
 from newsqa.api import NewsQA
 from newsqa.build.distributed.build import build_with_ray
 from newsqa.build.distributed.cluster import RayOptions
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import BuildReport, build_from_paths
 from newsqa.cli import app
 from newsqa.config import Settings
@@ -104,7 +105,9 @@ def local_build(
     archive: Path, embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
 ) -> Built:
     index_dir = tmp_path_factory.mktemp("local") / "index"
-    return Built(index_dir, build_from_paths([archive], Settings(index_dir=index_dir), embedder))
+    return Built(
+        index_dir, build_from_paths([archive], BuildSettings(index_dir=index_dir), embedder)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +118,7 @@ def ray_build(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Built:
     index_dir = tmp_path_factory.mktemp("ray") / "index"
-    report = build_with_ray([archive], Settings(index_dir=index_dir), embedder, RayOptions())
+    report = build_with_ray([archive], BuildSettings(index_dir=index_dir), embedder, RayOptions())
     return Built(index_dir, report)
 
 
@@ -161,7 +164,7 @@ def test_a_rerun_embeds_nothing(
     ray_build: Built, local_build: Built, archive: Path, embedder: Embedder
 ) -> None:
     again = build_with_ray(
-        [archive], Settings(index_dir=ray_build.index_dir), embedder, RayOptions()
+        [archive], BuildSettings(index_dir=ray_build.index_dir), embedder, RayOptions()
     )
     assert (again.added, again.updated, again.embedded) == (0, 0, 0)
     assert again.manifest is None  # nothing was committed
@@ -192,7 +195,7 @@ def test_a_killed_build_keeps_what_it_reported_and_resumes(
     ray_cluster: ModuleType,
     tmp_path: Path,
 ) -> None:
-    settings = Settings(index_dir=tmp_path / "index")
+    settings = BuildSettings(index_dir=tmp_path / "index")
     reported: list[int] = []
 
     def kill_after_first_commit(report: BuildReport, read: int) -> None:
@@ -236,7 +239,9 @@ def test_a_ray_build_into_milvus_is_mirrored_there(
 ) -> None:
     needs_extra("milvus", "pymilvus", "milvus_lite")
     lite = str(tmp_path / "lite.db")
-    settings = Settings(index_dir=tmp_path / "index", store="milvus", milvus_uri=lite)
+    settings = BuildSettings.from_settings(
+        Settings(index_dir=tmp_path / "index", store="milvus", milvus_uri=lite)
+    )
     report = build_with_ray([archive], settings, embedder, RayOptions())
     qa = NewsQA(Settings(index_dir=settings.index_dir), embedder)  # the manifest names Milvus
     assert qa.stats()["store"] == "milvus" and qa.stats()["articles"] == report.added

@@ -19,6 +19,7 @@ import pytest
 from hashed_embedder import MODEL_ID, HashedEmbedder
 from newsqa.api import NewsQA
 from newsqa.articles import make_article
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import build_from_paths, update_index
 from newsqa.config import Settings
 from newsqa.stores.opening import open_store
@@ -137,7 +138,7 @@ def _build(root: Path, store: str) -> None:
         for t, s, d, u, b in NEWSROOM
     ]
     (archive / "newsroom.jsonl").write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
-    settings = _settings(root, store)
+    settings = BuildSettings.from_settings(_settings(root, store))
     assert build_from_paths([archive], settings, HashedEmbedder()).added == len(NEWSROOM) - 1
     assert update_index([RESUMES], settings, HashedEmbedder()).added == 1
 

@@ -68,7 +68,7 @@ def test_small_index_stays_exact_large_one_turns_approximate(tmp_path: Path) -> 
     _write(tmp_path / "large", 400, threshold=1000)
     assert IndexReader.open(tmp_path / "small").manifest.vector_index == "flat"
     large = IndexReader.open(tmp_path / "large")
-    assert large.manifest.vector_index == "ivf" and "IVF" in large.manifest.backend
+    assert large.manifest.vector_index == "ivf" and "IVF" in large.manifest.vector_layout
     assert len(vector_ids(large.vectors)) == large.chunk_count()
 
 

@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
 from newsqa.answering.composer import Composer
+from newsqa.answering.settings import ComposerSettings
 from newsqa.articles import Article, normalise_date, normalise_text
 from newsqa.build.distributed.build import build_with_ray
 from newsqa.build.distributed.cluster import RayOptions
 from newsqa.build.distributed.writing import OnCommit
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import (
     BuildReport,
     build_from_articles,
@@ -35,13 +37,14 @@ from newsqa.embedding import (
 )
 from newsqa.index.integrity import IntegrityReport
 from newsqa.index.manifest import MANIFEST, IndexUnavailable, Manifest
-from newsqa.ingest import IngestLimits, load_paths
+from newsqa.ingest import load_paths
 from newsqa.progress import Progress
 from newsqa.question import Question, QuestionAnalyser, Turn, resolve_followup, with_focus
 from newsqa.records import Answer
 from newsqa.sample import sample_paths
 from newsqa.search.reranking import rerank
 from newsqa.search.retrieval import Retriever
+from newsqa.search.settings import RetrievalSettings
 from newsqa.stores.checking import check_store
 from newsqa.stores.opening import open_store
 from newsqa.stores.placement import new_placement
@@ -72,6 +75,21 @@ class NewsQA:
         qa = cls(settings)
         qa.store  # noqa: B018 - fail early with a clear error when the index is missing
         return qa
+
+    @property
+    def retrieval(self) -> RetrievalSettings:
+        """The retriever's section of the settings."""
+        return RetrievalSettings.from_settings(self.settings)
+
+    @property
+    def composing(self) -> ComposerSettings:
+        """The composer's section of the settings."""
+        return ComposerSettings.from_settings(self.settings)
+
+    @property
+    def building(self) -> BuildSettings:
+        """The build's section of the settings (builds, adds and removals)."""
+        return BuildSettings.from_settings(self.settings)
 
     @property
     def store(self) -> NewsStore:
@@ -117,7 +135,7 @@ class NewsQA:
         """What is derived from the current index (rebuilt when a new index is swapped in)."""
         store = self.store
         if self._reader is None or self._reader.store is not store:
-            self._reader = _IndexReader(store, self.embedder, self.settings)
+            self._reader = _IndexReader(store, self.embedder, self.retrieval)
         return self._reader
 
     def retriever(self) -> Retriever:
@@ -158,14 +176,12 @@ class NewsQA:
             passages = rerank(analysed.text, passages, self.settings.reranker)
         passages = with_focus(passages, follow)
         composer = Composer(
-            self.settings.answer_sentences,
-            min_confidence=self.settings.min_confidence,
+            self.composing,
             library=reader.store.catalogue,
             count_matches=reader.count_matches,
             chunks=reader.chunks,
             similarity=reader.similarity,
             focus=follow.focus,
-            near_days=self.settings.recency_days,
         )
         return dataclasses.replace(composer.compose(analysed, passages), question=question)
 
@@ -187,15 +203,14 @@ class NewsQA:
         With `ray`, reading, chunking and embedding run on Ray Data and the index is committed
         in batches (`on_commit` hears of each): a killed build resumes where it stopped.
         """
-        new_placement(self.settings)  # an unknown or uninstalled store: say so now
+        building = self.building
+        new_placement(building.stores, building.index_dir)  # an unknown store: say so now
         embedder = self._build_embedder()
         if ray is not None:
             return build_with_ray(
-                paths, self.settings, embedder, ray, Progress(progress), columns, on_commit
+                paths, building, embedder, ray, Progress(progress), columns, on_commit
             )
-        return build_from_paths(
-            paths, self.settings, embedder, Progress(progress), columns, fresh=True
-        )
+        return build_from_paths(paths, building, embedder, Progress(progress), columns, fresh=True)
 
     def add(
         self,
@@ -214,16 +229,17 @@ class NewsQA:
         paths = [item for item in items if not isinstance(item, Article)]
         embedder = self._embedder_for(*self._index_model())
         bars = progress if isinstance(progress, Progress) else Progress(progress)
-        limits = IngestLimits.from_settings(self.settings)
+        building = self.building
+        limits = building.limits
         read = load_paths(paths, columns=columns, progress=bars, limits=limits)
         articles, too_long = limits.within(articles, "article given to add()")
-        report = update_index([*articles, *read.articles], self.settings, embedder, bars)
+        report = update_index([*articles, *read.articles], building, embedder, bars)
         report.rejected = [*too_long, *read.rejected]
         return report
 
     def remove(self, keys: Iterable[str]) -> BuildReport:
         """Remove articles by id or URL (a syndicated copy's URL drops only that outlet)."""
-        return remove_from_index(list(keys), self.settings)
+        return remove_from_index(list(keys), self.building)
 
     def _index_model(self) -> tuple[str, str]:
         """(model, backend) that add articles to the index: its own, or a compatible one."""
@@ -281,13 +297,13 @@ class _IndexReader:
     """One opened index and what is read from it once: the retriever, the question analyser
     (which knows the index's outlets) and a cache of FTS5 match counts."""
 
-    def __init__(self, store: NewsStore, embedder: Embedder, settings: Settings) -> None:
+    def __init__(self, store: NewsStore, embedder: Embedder, retrieval: RetrievalSettings) -> None:
         self.store = store
         # the question's vector serves retrieval and, later, the answer check: encode it once;
         # lead sentences recur across questions on the same stories: keep their vectors too
         self.encode_query = functools.lru_cache(maxsize=VECTORS_KEPT)(embedder.encode_query)
         self.embedder = embedder
-        self.retriever = Retriever(store, embedder, settings, self.encode_query)
+        self.retriever = Retriever(store, embedder, retrieval, self.encode_query)
         self.analyser = QuestionAnalyser(
             store.catalogue.outlet_names(),
             functools.lru_cache(maxsize=20_000)(
@@ -359,7 +375,9 @@ def build_sample_index(
 ) -> BuildReport:
     """Index the built-in sample article into `settings.index_dir`."""
     embedder = embedder or make_embedder(settings.model, settings.backend)
-    return build_from_paths(sample_paths(), settings, embedder, Progress(progress))
+    return build_from_paths(
+        sample_paths(), BuildSettings.from_settings(settings), embedder, Progress(progress)
+    )
 
 
 _open: dict[tuple[str, str], NewsQA] = {}

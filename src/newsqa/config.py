@@ -1,12 +1,20 @@
-"""Settings: one frozen dataclass, overridable by NEWSQA_* environment variables."""
+"""Settings: one frozen dataclass, overridable by NEWSQA_* environment variables.
+
+Each stage takes only its own section, cut from these at the faces (api.py, cli.py):
+`RetrievalSettings` (search/settings.py), `ComposerSettings` (answering/settings.py),
+`BuildSettings` (build/settings.py), `StoreSettings` (stores/placement.py) and
+`IngestLimits` (ingest/limits.py).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import types
 from dataclasses import dataclass, fields
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
@@ -57,15 +65,31 @@ class Settings:
     max_articles_per_file: int = 100_000  # records in one JSON, JSONL, CSV or feed file
     max_sentence_chars: int = 2_000  # longer unpunctuated text is cut into windows at spaces
     max_question_chars: int = 2_000  # a longer question is refused with a clear message
+    # How the composer puts an answer together (answering/settings.py); `answer_sentences`,
+    # `min_confidence` and `recency_days` above reach it too.
+    abstain_threshold: float | None = None  # None: the answer check's own, by question shape
+    answer_articles: int = 6  # candidate articles whose sentences may be chosen
+    sentences_per_article: int = 4
+    lead_prior_weight: float = 0.25  # weight of the retrieval score in a lead sentence's gain
+    lead_type_bonus: float = 0.1  # for holding the kind of answer asked for (name, number, date)
+    lead_outlet_bonus: float = 0.3  # for the first sentence of an outlet the question names
+    lead_date_bonus: float = 0.3  # for a report published on a day the question names
+    lead_recency_bonus: float = 0.3  # the newest report's, or the day asked's nearest report's
+    lead_min_gain: float = 0.1  # a lead sentence must add this much; the rest is support
+    term_pair_weight: float = 1.0  # a question's word pair counts this times its IDF
+    duplicate_overlap: float = 0.7  # Jaccard of terms at which a sentence repeats another
+    cite_threshold: float = 0.45  # evidence probability at which an article is cited
+    cite_named_threshold: float = 0.30  # ... the best article of a named outlet nothing cites
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
         """Defaults, then `NEWSQA_*` environment variables, then explicit overrides."""
         values: dict[str, Any] = {}
+        hints = _hints(cls)
         for field in fields(cls):
             raw = os.environ.get(f"NEWSQA_{field.name.upper()}")
-            if raw is not None and raw != "":
-                values[field.name] = _coerce(field.type, raw, field.name)
+            if raw is not None and raw.strip() != "":
+                values[field.name] = _coerce(hints[field.name], raw, f"NEWSQA_{field.name.upper()}")
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "index_dir" in values:
             values["index_dir"] = Path(values["index_dir"])
@@ -77,13 +101,57 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
-def _coerce(type_name: Any, raw: str, name: str) -> Any:
-    kind = str(type_name)
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    """The dataclass's field types as types (its annotations are strings)."""
+    return get_type_hints(cls)
+
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off"}
+NONE = {"", "none"}
+
+
+def _coerce(hint: Any, raw: str, variable: str) -> Any:
+    """`raw` (an environment variable's text) as a value of type `hint`; ValueError naming
+    `variable` when it is not one."""
+    text = raw.strip()
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        options = [a for a in get_args(hint) if a is not type(None)]
+        if type(None) in get_args(hint) and text.lower() in NONE:
+            return None
+        if len(options) != 1:
+            raise TypeError(f"{variable}: cannot read a value of type {hint}")
+        return _coerce(options[0], raw, variable)
+    if origin is tuple:
+        return _tuple(get_args(hint), text, variable)
     try:
-        if kind == "int":
-            return int(raw)
-        if kind == "float":
-            return float(raw)
+        if hint is bool:
+            if text.lower() in TRUE | FALSE:
+                return text.lower() in TRUE
+            raise ValueError(text)
+        if hint is int:
+            return int(text)
+        if hint is float:
+            return float(text)
     except ValueError as exc:
-        raise ValueError(f"NEWSQA_{name.upper()}={raw!r} is not a valid {kind}") from exc
-    return Path(raw) if kind == "Path" else raw
+        wanted = "true or false" if hint is bool else f"a valid {hint.__name__}"
+        raise ValueError(f"{variable}={raw!r} is not {wanted}") from exc
+    if hint is Path:
+        return Path(text)
+    if hint is str:
+        return raw
+    raise TypeError(f"{variable}: cannot read a value of type {hint}")
+
+
+def _tuple(items: tuple[Any, ...], text: str, variable: str) -> tuple[Any, ...]:
+    """Comma-separated values, as many as the tuple type holds (any number for `T, ...`)."""
+    parts = [p.strip() for p in text.split(",")] if text else []
+    if len(items) == 2 and items[1] is Ellipsis:
+        items = (items[0],) * len(parts)
+    if len(parts) != len(items):
+        raise ValueError(
+            f"{variable}={text!r} needs {len(items)} comma-separated values, got {len(parts)}"
+        )
+    return tuple(_coerce(kind, part, variable) for kind, part in zip(items, parts, strict=True))

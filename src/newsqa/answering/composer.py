@@ -21,6 +21,7 @@ from newsqa.answering.sentence_scoring import (
     candidates,
     term_weights,
 )
+from newsqa.answering.settings import ComposerSettings
 from newsqa.answering.source_selection import SourceGate, source_signals
 from newsqa.answering.typed_sentences import has_answer_type
 from newsqa.question import Question
@@ -40,21 +41,7 @@ class Composer:
        so that every source's own account of its part of the question is shown.
     """
 
-    max_sentences: int = 12
-    abstain_threshold: float | None = None  # None: the answer check's own, by question shape
-    min_confidence: float = 0.0  # a user's own, higher bar
-    articles: int = 6
-    per_article: int = 4
-    prior_weight: float = 0.25
-    type_bonus: float = 0.1
-    outlet_bonus: float = 0.3
-    date_bonus: float = 0.3
-    recency_bonus: float = 0.3  # newest article's (how things stand) or the day asked's bonus
-    near_days: float = 30.0  # a report this many days from the day asked gets e^-1 of it
-    pair_weight: float = 1.0
-    duplicate_overlap: float = 0.7
-    lead_gain: float = 0.1  # a lead sentence must add at least this much; the rest is support
-    gate: SourceGate = field(default_factory=SourceGate)
+    settings: ComposerSettings = field(default_factory=ComposerSettings)
     library: ArticleLibrary | None = None
     count_matches: Callable[[str], int] | None = None
     chunks: int = 0  # chunks in the archive, for archive-wide word rarity
@@ -71,11 +58,11 @@ class Composer:
         unknown = evidence_gaps((), (), self.count_matches, question.topic_words)
         if gaps:
             return abstain_answer(asked, passages, gaps)
-        pool = candidates(passages, self.articles, self.library, self.focus)
+        pool = candidates(passages, self.settings.articles, self.library, self.focus)
         if known:
             named = [s for s in pool if set(s.outlets) & set(known)]
             pool = named or pool
-        weights = term_weights(question.terms, pool, self.pair_weight)
+        weights = term_weights(question.terms, pool, self.settings.pair_weight)
         total = math.fsum(weights.values()) + math.fsum(
             math.log(1 + 2 * len(pool)) for w in question.terms if w not in weights and " " not in w
         )
@@ -88,7 +75,9 @@ class Composer:
         sentences = pool  # every candidate sentence, for the one beside the lead's first
         pool = [s for s in pool if s.article_id in cited and not s.words.isdisjoint(weights)]
         top = max(p.score for p in passages) or 1.0
-        state = _Selection(set(known), weights, total, _timeliness(question, pool, self.near_days))
+        state = _Selection(
+            set(known), weights, total, _timeliness(question, pool, self.settings.near_days)
+        )
         self._lead(question, pool, state, top)
         if not state.chosen:
             return abstain_answer(asked, passages, unknown)
@@ -102,14 +91,14 @@ class Composer:
             similarity=self.similarity,
         )
         if (
-            verdict.probability < max(self._threshold(question), self.min_confidence)
+            verdict.probability < max(self._threshold(question), self.settings.min_confidence)
             or verdict.signals.rare_cited < MIN_RARE_CITED
         ):
             why = what_is_missing(question, verdict) or unknown
             return abstain_answer(asked, passages, why, verdict.probability)
         lead = list(state.chosen)
         beside = _answer_beside(question, lead[0], sentences)
-        if beside is not None and not state.repeats(beside, self.duplicate_overlap):
+        if beside is not None and not state.repeats(beside, self.settings.duplicate_overlap):
             state.add(beside)
             lead.insert(1, beside)
         if question.latest:  # how things stand now: the latest statement first
@@ -119,25 +108,33 @@ class Composer:
         answer = _answer(asked, lead, self._support(pool, state, chosen), passages)
         return replace(answer, confidence=round(verdict.probability, 3))
 
+    @property
+    def gate(self) -> SourceGate:
+        """Which candidate articles are cited, at the settings' thresholds."""
+        return SourceGate(self.settings.cite_threshold, self.settings.cite_named_threshold)
+
     def _threshold(self, question: Question) -> float:
-        if self.abstain_threshold is not None:
-            return self.abstain_threshold
+        if self.settings.abstain_threshold is not None:
+            return self.settings.abstain_threshold
         return threshold_for(question, follows_up=bool(self.focus))
 
     def _lead(
         self, question: Question, pool: list[Sentence], state: _Selection, top: float
     ) -> None:
         """Greedy: add the sentence with the largest gain while one adds at least `lead_gain`."""
-        while len(state.chosen) < self.max_sentences:
-            best, best_gain = None, self.lead_gain
+        while len(state.chosen) < self.settings.max_sentences:
+            best, best_gain = None, self.settings.lead_gain
             for s in pool:
-                if state.per_article[s.article_id] >= self.per_article or s.words in state.seen:
+                if (
+                    state.per_article[s.article_id] >= self.settings.per_article
+                    or s.words in state.seen
+                ):
                     continue
                 fresh = state.fresh_outlets(s)
                 gain = self._gain(s, state, question, top, fresh)
                 if gain is None or gain <= best_gain:
                     continue
-                if not fresh and state.repeats(s, self.duplicate_overlap):
+                if not fresh and state.repeats(s, self.settings.duplicate_overlap):
                     continue  # says what a chosen sentence already says
                 best, best_gain = s, gain
             if best is None:
@@ -155,13 +152,13 @@ class Composer:
         for article_id in dict.fromkeys([*(s.article_id for s in state.chosen), *chosen]):
             picks = []
             for s in ranked:
-                if len(state.chosen) >= self.max_sentences:
+                if len(state.chosen) >= self.settings.max_sentences:
                     break
                 if s.article_id != article_id or s.words in state.seen:
                     continue
-                if state.per_article[article_id] >= self.per_article:
+                if state.per_article[article_id] >= self.settings.per_article:
                     break
-                if state.repeats(s, self.duplicate_overlap):
+                if state.repeats(s, self.settings.duplicate_overlap):
                     continue
                 state.add(s)
                 picks.append(s)
@@ -184,15 +181,15 @@ class Composer:
             return None
         prior = s.passage.score / top * (1.0 if s.in_passage else 0.6)
         prior += 0.5 if s.article_id in self.focus else 0.0
-        gain += self.prior_weight * prior / (1 + s.rank)
+        gain += self.settings.prior_weight * prior / (1 + s.rank)
         if question.days and question.published_on_named_day(s.passage.published_at):
-            gain += self.date_bonus
+            gain += self.settings.date_bonus
         kind = question.expected_type
         if kind and has_answer_type(s.text, kind, question.lowered):
-            gain += self.type_bonus
+            gain += self.settings.type_bonus
         if fresh:
-            gain += self.outlet_bonus
-        gain += self.recency_bonus * state.timeliness.get(s.article_id, 0.0)
+            gain += self.settings.outlet_bonus
+        gain += self.settings.recency_bonus * state.timeliness.get(s.article_id, 0.0)
         return gain
 
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from newsqa.articles import Article, Chunk, canonical_url
 from newsqa.build.chunking import Chunker
-from newsqa.config import Settings
+from newsqa.build.settings import BuildSettings, ChunkingSettings
 from newsqa.embedding import Embedder
 from newsqa.index.manifest import MANIFEST, Manifest, StorePlacement
 from newsqa.index.reader import IndexReader
 from newsqa.index.writer import IndexWriter, WriterSpec
-from newsqa.ingest import IngestLimits, Rejection, load_paths
+from newsqa.ingest import Rejection, load_paths
 from newsqa.progress import Progress
 from newsqa.stores.placement import mirror_chunks, new_placement
 from newsqa.text.shingles import band_keys, shingles, similarity
@@ -53,13 +53,13 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
         report.stages[stage] = report.stages.get(stage, 0.0) + time.perf_counter() - start
 
 
-def make_chunker(settings: Settings, embedder: Embedder) -> Chunker:
+def make_chunker(chunking: ChunkingSettings, embedder: Embedder) -> Chunker:
     return Chunker(
-        max_tokens=settings.chunk_tokens,
-        overlap=settings.chunk_overlap,
+        max_tokens=chunking.chunk_tokens,
+        overlap=chunking.chunk_overlap,
         model_tokens=embedder.count_tokens,
         model_limit=embedder.max_tokens,
-        max_sentence_chars=settings.max_sentence_chars,
+        max_sentence_chars=chunking.max_sentence_chars,
         model_tokens_many=getattr(embedder, "count_tokens_many", None),
         model_spans=getattr(embedder, "token_spans", None),
     )
@@ -72,7 +72,7 @@ def embedding_text(article: Article, chunk: Chunk) -> str:
 
 def update_index(
     articles: Iterable[Article],
-    settings: Settings,
+    settings: BuildSettings,
     embedder: Embedder,
     progress: Progress | None = None,
     fresh: bool = False,
@@ -90,14 +90,17 @@ def update_index(
     # a new index goes to the store the settings name (checked before any embedding work);
     # an existing one keeps its own
     placement = (
-        new_placement(settings) if new_index else StorePlacement(milvus_token=settings.milvus_token)
+        new_placement(settings.stores, settings.index_dir)
+        if new_index
+        else StorePlacement(milvus_token=settings.stores.milvus_token)
     )
     # the dimension of an existing index is its own: the model need not be loaded for it
     spec = writer_spec(settings, embedder, placement, dimension=None if new_index else 0)
     with spec.open(fresh) as writer:
-        settings = settings.replace(
-            chunk_tokens=writer.chunk_tokens, chunk_overlap=writer.chunk_overlap
+        chunking = replace(
+            settings.chunking, chunk_tokens=writer.chunk_tokens, chunk_overlap=writer.chunk_overlap
         )
+        settings = settings.replace(chunking=chunking)
         seen: set[str] = set()
         to_embed: list[Article] = []
         with _timed(report, "match"):
@@ -114,7 +117,7 @@ def update_index(
 
 
 def writer_spec(
-    settings: Settings,
+    settings: BuildSettings,
     embedder: Embedder,
     placement: StorePlacement,
     dimension: int | None = None,
@@ -124,8 +127,8 @@ def writer_spec(
         Path(settings.index_dir).absolute(),
         embedder.model_id,
         embedder.dimension if dimension is None else dimension,
-        settings.chunk_tokens,
-        settings.chunk_overlap,
+        settings.chunking.chunk_tokens,
+        settings.chunking.chunk_overlap,
         embedder.backend,
         settings.approximate_from,
         placement,
@@ -133,7 +136,7 @@ def writer_spec(
     )
 
 
-def remove_from_index(keys: Iterable[str], settings: Settings) -> BuildReport:
+def remove_from_index(keys: Iterable[str], settings: BuildSettings) -> BuildReport:
     """Remove articles by id or URL; a URL of a syndicated copy drops only that outlet."""
     manifest = Manifest.read(settings.index_dir)
     report = BuildReport()
@@ -145,7 +148,7 @@ def remove_from_index(keys: Iterable[str], settings: Settings) -> BuildReport:
         manifest.chunk_overlap,
         manifest.embedding_backend,
         settings.approximate_from,
-        StorePlacement(milvus_token=settings.milvus_token),
+        StorePlacement(milvus_token=settings.stores.milvus_token),
         mirror_chunks,
     )
     with spec.open(fresh=False) as writer:
@@ -167,7 +170,7 @@ def remove_from_index(keys: Iterable[str], settings: Settings) -> BuildReport:
 
 def build_from_articles(
     articles: Iterable[Article],
-    settings: Settings,
+    settings: BuildSettings,
     embedder: Embedder,
     progress: Progress | None = None,
 ) -> BuildReport:
@@ -177,7 +180,7 @@ def build_from_articles(
 
 def build_from_paths(
     paths: Iterable[Path | str],
-    settings: Settings,
+    settings: BuildSettings,
     embedder: Embedder,
     progress: Progress | None = None,
     columns: Mapping[str, str] | None = None,
@@ -185,9 +188,7 @@ def build_from_paths(
 ) -> BuildReport:
     """Read files and folders, then rebuild (`fresh`) or update the index with them."""
     started = time.perf_counter()
-    read = load_paths(
-        paths, columns=columns, progress=progress, limits=IngestLimits.from_settings(settings)
-    )
+    read = load_paths(paths, columns=columns, progress=progress, limits=settings.limits)
     reading = time.perf_counter() - started
     if fresh and not read.articles:
         reasons = "; ".join(f"{r.path}: {r.reason}" for r in read.rejected[:5])
@@ -257,12 +258,12 @@ def _same_story(writer: IndexWriter, article: Article, threshold: float) -> tupl
 def _embed_into(
     writer: IndexWriter,
     articles: list[Article],
-    settings: Settings,
+    settings: BuildSettings,
     embedder: Embedder,
     progress: Progress,
     report: BuildReport,
 ) -> None:
-    chunker = make_chunker(settings, embedder)
+    chunker = make_chunker(settings.chunking, embedder)
     pieces: list[tuple[Article, list[Chunk]]] = []
     texts: list[str] = []
     with _timed(report, "chunk"):

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -24,7 +25,7 @@ class Manifest:
     format_version: int
     model: str
     dimension: int
-    backend: str
+    vector_layout: str  # the FAISS version and index type (see index/vectors.py `describe`)
     chunk_tokens: int
     chunk_overlap: int
     articles: int
@@ -49,11 +50,21 @@ class Manifest:
             )
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(**data)
+            return cls(**_renamed(data))
         except (json.JSONDecodeError, TypeError) as exc:
             raise IndexUnavailable(
                 f"{path} is damaged ({exc}); rebuild with `newsqa build PATH... --index {index_dir}`"
             ) from exc
+
+
+RENAMED = {"backend": "vector_layout"}  # keys of older manifests: their names now
+
+
+def _renamed(data: Any) -> Any:
+    """A manifest's keys as this newsqa names them (older ones called the layout `backend`)."""
+    if not isinstance(data, dict):
+        return data
+    return {RENAMED.get(key, key): value for key, value in data.items()}
 
 
 def identity(index_dir: Path) -> tuple[int, int] | None:

@@ -275,7 +275,7 @@ class IndexWriter:
             format_version=FORMAT_VERSION,
             model=self.model,
             dimension=self.dimension,
-            backend=describe(self.vectors),
+            vector_layout=describe(self.vectors),
             vector_index=kind_of(self.vectors),
             chunk_tokens=self.chunk_tokens,
             chunk_overlap=self.chunk_overlap,

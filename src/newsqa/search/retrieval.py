@@ -11,13 +11,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from newsqa.config import Settings
 from newsqa.embedding import Embedder
 from newsqa.index.reader import StoredChunk
 from newsqa.question import Question, QuestionPart
 from newsqa.records import Passage
 from newsqa.search.passage_windows import Window, widen
 from newsqa.search.recency import recency_prior
+from newsqa.search.settings import RetrievalSettings
 from newsqa.stores.protocol import NewsStore, QuestionSearch
 from newsqa.stores.scope import Scope
 from newsqa.text.sentences import split_sentences
@@ -72,7 +72,7 @@ class Retriever:
         self,
         store: NewsStore,
         embedder: Embedder,
-        settings: Settings,
+        settings: RetrievalSettings,
         encode_query: Callable[[str], np.ndarray] | None = None,
     ) -> None:
         self.store = store

@@ -38,11 +38,10 @@ from newsqa.build.distributed.reading import (
 )
 from newsqa.build.distributed.rows import ReadKey
 from newsqa.build.distributed.writing import OnCommit, write_in_batches
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import BuildReport, writer_spec
-from newsqa.config import Settings
 from newsqa.embedding import Embedder
 from newsqa.index.reader import IndexReader
-from newsqa.ingest import IngestLimits
 from newsqa.progress import Progress
 from newsqa.stores.placement import new_placement
 
@@ -53,7 +52,7 @@ MAX_BLOCKS = 4096  # blocks the chunks are spread over for embedding
 
 def build_with_ray(
     paths: Iterable[Path | str],
-    settings: Settings,
+    settings: BuildSettings,
     embedder: Embedder,
     options: RayOptions,
     progress: Progress | None = None,
@@ -65,7 +64,7 @@ def build_with_ray(
     progress = progress or Progress.silent()
     report = BuildReport()
     # on the driver: reading the dimension exports the ONNX model once, up front
-    spec = writer_spec(settings, embedder, new_placement(settings))
+    spec = writer_spec(settings, embedder, new_placement(settings.stores, settings.index_dir))
     with ray_session(options) as ray, warnings.catch_warnings():
         _configure(ray)
         started = time.perf_counter()
@@ -84,7 +83,15 @@ def build_with_ray(
         rows = progress.track(_Counted(_in_order(articles), total), "Embedding on Ray", "articles")
         try:
             write_in_batches(
-                rows, stream, spec, fresh, plan, settings, report, on_commit, options.commit_every
+                rows,
+                stream,
+                spec,
+                fresh,
+                plan,
+                settings.syndication_threshold,
+                report,
+                on_commit,
+                options.commit_every,
             )
         finally:
             stream.close()  # stops Ray's executor before the session ends
@@ -96,7 +103,7 @@ def build_with_ray(
 def _read(
     ray: ModuleType,
     paths: Iterable[Path | str],
-    settings: Settings,
+    settings: BuildSettings,
     columns: Mapping[str, str] | None,
     report: BuildReport,
 ) -> Any:
@@ -110,7 +117,7 @@ def _read(
             read_files,
             fn_kwargs={
                 "columns": dict(columns) if columns else None,
-                "limits": IngestLimits.from_settings(settings),
+                "limits": settings.limits,
             },
             batch_size=None,
         )
@@ -131,7 +138,7 @@ def _embedded(
     ray: ModuleType,
     articles: Any,
     plan: Mapping[ReadKey, int],
-    settings: Settings,
+    settings: BuildSettings,
     embedder: Embedder,
     options: RayOptions,
 ) -> ChunkStream:
@@ -148,9 +155,7 @@ def _embedded(
     spec = EmbeddingSpec(
         model=settings.model or embedder.model_id,
         backend=embedder.backend,
-        chunk_tokens=settings.chunk_tokens,
-        chunk_overlap=settings.chunk_overlap,
-        max_sentence_chars=settings.max_sentence_chars,
+        chunking=settings.chunking,
         batch_size=settings.embed_batch_size,
     )
     chunks = (

@@ -16,8 +16,8 @@ import numpy as np
 
 from newsqa.build.chunking import Chunker
 from newsqa.build.distributed.rows import keyed_articles
+from newsqa.build.settings import ChunkingSettings
 from newsqa.build.updates import embedding_text, make_chunker
-from newsqa.config import Settings
 from newsqa.embedding import Embedder, make_embedder
 
 CHUNK_COLUMNS = ("file", "record", "position", "text", "start", "end", "tokens")
@@ -31,9 +31,7 @@ class EmbeddingSpec:
 
     model: str
     backend: str
-    chunk_tokens: int
-    chunk_overlap: int
-    max_sentence_chars: int
+    chunking: ChunkingSettings
     batch_size: int
     threads: int = 1
 
@@ -41,12 +39,7 @@ class EmbeddingSpec:
 @lru_cache(maxsize=2)
 def _chunker(spec: EmbeddingSpec) -> Chunker:
     """One chunker per worker process (it counts tokens with the model's tokenizer only)."""
-    settings = Settings(
-        chunk_tokens=spec.chunk_tokens,
-        chunk_overlap=spec.chunk_overlap,
-        max_sentence_chars=spec.max_sentence_chars,
-    )
-    return make_chunker(settings, _embedder(spec))
+    return make_chunker(spec.chunking, _embedder(spec))
 
 
 def _embedder(spec: EmbeddingSpec) -> Embedder:

@@ -11,7 +11,6 @@ from newsqa.build.distributed.chunk_stream import ChunkStream
 from newsqa.build.distributed.matching import StoryMatcher
 from newsqa.build.distributed.rows import ReadKey
 from newsqa.build.updates import BuildReport
-from newsqa.config import Settings
 from newsqa.index.manifest import IndexUnavailable
 from newsqa.index.writer import IndexWriter, WriterSpec
 
@@ -28,13 +27,13 @@ def write_in_batches(
     spec: WriterSpec,
     fresh: bool,
     plan: Mapping[ReadKey, int],
-    settings: Settings,
+    syndication_threshold: float,
     report: BuildReport,
     on_commit: OnCommit | None,
     commit_every: int,
 ) -> None:
     """File each article again in reading order, store its chunks, commit every batch."""
-    matcher = StoryMatcher(settings.syndication_threshold)
+    matcher = StoryMatcher(syndication_threshold)
     read = 0
     with ExitStack() as batch:
         writer: IndexWriter | None = None
