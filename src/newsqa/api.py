@@ -124,6 +124,11 @@ class NewsQA:
         """The retriever of the current index."""
         return self.reader().retriever
 
+    def outlets(self) -> list[str]:
+        """Every outlet of the current index (article sources and the outlets that carried
+        them), sorted for a reader; read once per index generation."""
+        return sorted(self.reader().outlets, key=str.casefold)
+
     def analyse(self, question: str, asked_on: str | date | None = None) -> Question:
         """`question` analysed against the current index's outlets."""
         return self.reader().analyser.analyse(question, asked_day(asked_on))
@@ -288,8 +293,9 @@ class _IndexReader:
         self.encode_query = functools.lru_cache(maxsize=VECTORS_KEPT)(embedder.encode_query)
         self.embedder = embedder
         self.retriever = Retriever(store, embedder, settings, self.encode_query)
+        self.outlets = store.catalogue.outlet_names()  # read once per index generation
         self.analyser = QuestionAnalyser(
-            store.catalogue.outlet_names(),
+            self.outlets,
             functools.lru_cache(maxsize=20_000)(
                 lambda word: store.catalogue.word_texts(word, CASING_TEXTS)
             ),
