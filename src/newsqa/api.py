@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
@@ -17,6 +18,7 @@ from newsqa.articles import Article, normalise_date, normalise_text
 from newsqa.build.distributed.build import build_with_ray
 from newsqa.build.distributed.cluster import RayOptions
 from newsqa.build.distributed.writing import OnCommit
+from newsqa.build.repair import repair_index
 from newsqa.build.updates import (
     BuildReport,
     build_from_articles,
@@ -33,6 +35,7 @@ from newsqa.embedding import (
     model_id,
     query_backend,
 )
+from newsqa.index.health import refuse_damaged, unreadable
 from newsqa.index.integrity import IntegrityReport
 from newsqa.index.manifest import MANIFEST, IndexUnavailable, Manifest
 from newsqa.ingest import IngestLimits, load_paths
@@ -127,7 +130,8 @@ class NewsQA:
     def outlets(self) -> list[str]:
         """Every outlet of the current index (article sources and the outlets that carried
         them), sorted for a reader; read once per index generation."""
-        return sorted(self.reader().outlets, key=str.casefold)
+        with self._reading():
+            return sorted(self.reader().outlets, key=str.casefold)
 
     def analyse(self, question: str, asked_on: str | date | None = None) -> Question:
         """`question` analysed against the current index's outlets."""
@@ -152,6 +156,18 @@ class NewsQA:
         question = question_text(question, self.settings.max_question_chars)
         day = asked_day(asked_on)
         scope = make_scope(sources, since, until)
+        with self._reading():
+            return self._answer(question, k, history, scope, exclude, day)
+
+    def _answer(
+        self,
+        question: str,
+        k: int | None,
+        history: History | None,
+        scope: Scope,
+        exclude: Iterable[str] | None,
+        day: date | None,
+    ) -> Answer:
         reader = self.reader()  # one index generation for retrieval and composition
         if exclude:
             excluded = frozenset(reader.store.catalogue.article_ids_of(list(exclude)))
@@ -214,6 +230,8 @@ class NewsQA:
         other outlets are recorded on that story. `progress` is True for terminal bars, or
         a `Progress` of the caller's own (the chat page's progress bar).
         """
+        if (self.settings.index_dir / MANIFEST).exists():
+            refuse_damaged(self.settings.index_dir)  # before reading (and embedding) anything
         items = list(items)
         articles = [item for item in items if isinstance(item, Article)]
         paths = [item for item in items if not isinstance(item, Article)]
@@ -225,6 +243,13 @@ class NewsQA:
         report = update_index([*articles, *read.articles], self.settings, embedder, bars)
         report.rejected = [*too_long, *read.rejected]
         return report
+
+    def repair(self, progress: bool = False) -> BuildReport:
+        """Rebuild a damaged index from the articles its SQLite catalogue still holds: each
+        re-chunked and re-embedded into a fresh index (other outlets' copies kept), swapped
+        in atomically. IndexUnavailable when the catalogue cannot be read."""
+        embedder = self._embedder_for(*self._index_model())
+        return repair_index(self.settings, embedder, Progress(progress))
 
     def remove(self, keys: Iterable[str]) -> BuildReport:
         """Remove articles by id or URL (a syndicated copy's URL drops only that outlet)."""
@@ -262,7 +287,20 @@ class NewsQA:
             milvus_token=self.settings.milvus_token,
         )
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """An SQLite error while reading the index (a table dropped or a page damaged after
+        it was opened) becomes IndexUnavailable naming the fault and the repair."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            raise unreadable(self.settings.index_dir, exc) from exc
+
     def stats(self) -> dict[str, Any]:
+        with self._reading():
+            return self._stats()
+
+    def _stats(self) -> dict[str, Any]:
         store = self.store
         first, last = store.catalogue.date_range()
         return {

@@ -92,9 +92,7 @@ def update_index(
     # a new index goes to the store the settings name (checked before any embedding work);
     # an existing one keeps its own
     placement = (
-        new_placement(settings)
-        if new_index
-        else StorePlacement(milvus_token=settings.milvus_token)
+        new_placement(settings) if new_index else StorePlacement(milvus_token=settings.milvus_token)
     )
     # the dimension of an existing index is its own: the model need not be loaded for it
     spec = writer_spec(settings, embedder, placement, dimension=None if new_index else 0)
@@ -109,11 +107,11 @@ def update_index(
                 if file_article(writer, article, seen, settings.syndication_threshold, report):
                     to_embed.append(article)
         if to_embed:  # nothing new: the model need not even be loaded
-            _embed_into(writer, to_embed, settings, embedder, progress, report)
+            embed_into(writer, to_embed, settings, embedder, progress, report)
         with _timed(report, "write"):
             if writer.changed:
                 report.manifest = writer.commit()
-        _count_index(writer, report)
+        count_index(writer, report)
     return report
 
 
@@ -165,7 +163,7 @@ def remove_from_index(keys: Iterable[str], settings: Settings) -> BuildReport:
                 report.removed += 1
         if writer.changed:
             report.manifest = writer.commit()
-        _count_index(writer, report)
+        count_index(writer, report)
     return report
 
 
@@ -258,7 +256,7 @@ def _same_story(writer: IndexWriter, article: Article, threshold: float) -> tupl
     return (best[1], False) if best else None
 
 
-def _embed_into(
+def embed_into(
     writer: IndexWriter,
     articles: list[Article],
     settings: Settings,
@@ -284,7 +282,7 @@ def _embed_into(
             offset += len(chunks)
 
 
-def _count_index(writer: IndexWriter, report: BuildReport) -> None:
+def count_index(writer: IndexWriter, report: BuildReport) -> None:
     store = IndexReader.open(writer.index_dir)
     try:
         report.articles, report.chunks = store.article_count(), store.chunk_count()
