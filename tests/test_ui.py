@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -231,7 +232,8 @@ def _call(demo: Any, name: str, session: Any, **values: object) -> dict[str, Any
     first); inputs and outputs by elem_id."""
     handler = next(f for f in demo.fns.values() if f.name == name)
     inputs = [values.get(str(block.elem_id)) for block in handler.inputs]
-    result = asyncio.run(demo.process_api(handler, inputs, session))
+    with ThreadPoolExecutor(1) as thread:  # its own event loop (Playwright may hold this one)
+        result = thread.submit(asyncio.run, demo.process_api(handler, inputs, session)).result()
     return {
         str(block.elem_id): out for block, out in zip(handler.outputs, result["data"], strict=True)
     }

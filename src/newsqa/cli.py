@@ -516,11 +516,25 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 7860,
     watch: WatchOption = None,
+    allowed_host: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--allowed-host",
+            help="Also answer requests addressed to this name, e.g. a reverse proxy's "
+            "(repeatable) [env NEWSQA_ALLOWED_HOSTS, comma-separated]. Other Host names get "
+            "400 and writes from other sites' pages 403",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Start the chat page (builds the sample index first if there is none)."""
     from newsqa.ui import ensure_index, launch
 
     settings = _settings(index)
+    if allowed_host:
+        settings = settings.replace(
+            allowed_hosts=",".join([settings.allowed_hosts, *allowed_host]).strip(",")
+        )
     qa = None
     try:  # a damaged index is met before the server starts: one line, exit status 2
         if watch:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from html import escape
 from importlib import resources
 from typing import Any
@@ -13,6 +14,7 @@ from newsqa.index.manifest import MANIFEST, IndexUnavailable
 from newsqa.ui.bubbles import EMPTY as EMPTY_CONVERSATION
 from newsqa.ui.conversation import Conversation, render
 from newsqa.ui.filters import OutletFilter
+from newsqa.ui.hosts import HostGuard, HostPolicy
 from newsqa.ui.source_cards import EMPTY as EMPTY_SOURCES
 from newsqa.ui.status import example_questions, status_html
 from newsqa.ui.turns import Filters, Turn
@@ -201,11 +203,15 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
     return demo
 
 
-def launch_options() -> dict[str, Any]:
-    """Everything the page needs is served by itself: system fonts, its own script and style."""
+def launch_options(host: str = "127.0.0.1", allowed_hosts: Iterable[str] = ()) -> dict[str, Any]:
+    """Everything the page needs is served by itself: system fonts, its own script and style;
+    requests must name this server (`host`, localhost or `allowed_hosts`) and writes must
+    come from its own page (ui/hosts.py)."""
     import gradio as gr
+    from starlette.middleware import Middleware
 
     theme = gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS)
+    policy = HostPolicy.for_server(host, allowed_hosts)
     return {
         "theme": theme,
         "css": asset("page.css"),
@@ -215,6 +221,7 @@ def launch_options() -> dict[str, Any]:
         "ssr_mode": False,
         "max_file_size": MAX_FILE_BYTES,
         "show_error": True,
+        "app_kwargs": {"middleware": [Middleware(HostGuard, policy=policy)]},
     }
 
 
@@ -223,4 +230,10 @@ def launch(
 ) -> None:
     """Serve the page (building the sample index first when there is none)."""
     ensure_index(settings)
-    create_app(settings, qa).launch(server_name=host, server_port=port, **launch_options())
+    options = launch_options(host, allowed_host_names(settings.allowed_hosts))
+    create_app(settings, qa).launch(server_name=host, server_port=port, **options)
+
+
+def allowed_host_names(setting: str) -> list[str]:
+    """The names in `Settings.allowed_hosts` (comma- or space-separated)."""
+    return [name for name in setting.replace(",", " ").split() if name]
