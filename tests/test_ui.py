@@ -3,8 +3,11 @@ Markdown copies, filters, uploads (names, limits, kept across adds) and example 
 
 from __future__ import annotations
 
+import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -222,3 +225,57 @@ def test_serve_binds_localhost_by_default_and_takes_host_and_port(
     assert runner.invoke(app, ["serve", "--index", str(tmp_path)]).exit_code == 0
     assert runner.invoke(app, ["serve", "--host", "0.0.0.0", "--port", "9001"]).exit_code == 0
     assert calls == [("127.0.0.1", 7860), ("0.0.0.0", 9001)]
+
+
+def _call(demo: Any, name: str, session: Any, **values: object) -> dict[str, Any]:
+    """Run the page's handler `name` as a browser event would (Gradio checks the inputs
+    first); inputs and outputs by elem_id."""
+    handler = next(f for f in demo.fns.values() if f.name == name)
+    inputs = [values.get(str(block.elem_id)) for block in handler.inputs]
+    with ThreadPoolExecutor(1) as thread:  # its own event loop (Playwright may hold this one)
+        result = thread.submit(asyncio.run, demo.process_api(handler, inputs, session)).result()
+    return {
+        str(block.elem_id): out for block, out in zip(handler.outputs, result["data"], strict=True)
+    }
+
+
+def test_an_outlet_that_leaves_the_index_leaves_the_filter_not_a_broken_page(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    from gradio.state_holder import SessionState
+
+    settings = Settings(index_dir=tmp_path / "index")
+    qa = NewsQA(settings, embedder)
+    bridge = {
+        "title": "Harbour bridge reopens",
+        "body": "The harbour bridge reopened on Monday after repairs, the city said.",
+        "source": "Harbour Times",
+        "url": "https://harbour.example/bridge",
+    }
+    fair = {**bridge, "title": "Fair opens", "body": "The autumn fair opened on Friday."}
+    fair |= {"source": "Valley Courier", "url": "https://valley.example/fair"}
+    (tmp_path / "base.jsonl").write_text(json.dumps(bridge) + "\n" + json.dumps(fair) + "\n")
+    qa.rebuild([tmp_path / "base.jsonl"])
+    demo = create_app(settings, qa=qa)
+    session = SessionState(demo)
+    chosen = ["Harbour Times", "Valley Courier"]
+    correction = tmp_path / "correction.jsonl"  # same URL, another outlet: "updated 1"
+    correction.write_text(json.dumps({**bridge, "source": "Harbour Gazette"}) + "\n")
+    upload = {"path": str(correction), "meta": {"_type": "gradio.FileData"}}
+    shown = _call(demo, "upload", session, **{"newsqa-files": [upload], "newsqa-outlets": chosen})
+    assert shown["newsqa-outlets"]["value"] == ["Valley Courier"]
+    assert "Harbour Gazette" in str(shown["newsqa-outlets"]["choices"])
+    assert "No article in the index is from Harbour Times" in shown["newsqa-outlet-note"]
+    # a page that missed the update still sends the old outlet: asked without it
+    question = {"newsqa-question": "When did the fair open?", "newsqa-outlets": chosen}
+    asked = _call(demo, "ask", session, **question)
+    assert "Friday" in asked["newsqa-conversation"]
+    # only vanished outlets chosen: the question says so instead of searching nothing
+    question["newsqa-outlets"] = ["Harbour Times"]
+    asked = _call(demo, "ask", session, **question)
+    assert (
+        "Could not ask: no article in the index is from Harbour Times"
+        in (asked["newsqa-conversation"])
+    )
+    refreshed = _call(demo, "filter_view", session, **{"newsqa-outlets": ["Harbour Times"]})
+    assert refreshed["newsqa-outlets"]["value"] == []

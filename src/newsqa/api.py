@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
@@ -18,6 +19,7 @@ from newsqa.articles import Article, normalise_date, normalise_text
 from newsqa.build.distributed.build import build_with_ray
 from newsqa.build.distributed.cluster import RayOptions
 from newsqa.build.distributed.writing import OnCommit
+from newsqa.build.repair import repair_index
 from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import (
     BuildReport,
@@ -35,6 +37,7 @@ from newsqa.embedding import (
     model_id,
     query_backend,
 )
+from newsqa.index.health import refuse_damaged, unreadable
 from newsqa.index.integrity import IntegrityReport
 from newsqa.index.manifest import MANIFEST, IndexUnavailable, Manifest
 from newsqa.ingest import load_paths
@@ -142,6 +145,12 @@ class NewsQA:
         """The retriever of the current index."""
         return self.reader().retriever
 
+    def outlets(self) -> list[str]:
+        """Every outlet of the current index (article sources and the outlets that carried
+        them), sorted for a reader; read once per index generation."""
+        with self._reading():
+            return sorted(self.reader().outlets, key=str.casefold)
+
     def analyse(self, question: str, asked_on: str | date | None = None) -> Question:
         """`question` analysed against the current index's outlets."""
         return self.reader().analyser.analyse(question, asked_day(asked_on))
@@ -165,6 +174,18 @@ class NewsQA:
         question = question_text(question, self.settings.max_question_chars)
         day = asked_day(asked_on)
         scope = make_scope(sources, since, until)
+        with self._reading():
+            return self._answer(question, k, history, scope, exclude, day)
+
+    def _answer(
+        self,
+        question: str,
+        k: int | None,
+        history: History | None,
+        scope: Scope,
+        exclude: Iterable[str] | None,
+        day: date | None,
+    ) -> Answer:
         reader = self.reader()  # one index generation for retrieval and composition
         if exclude:
             excluded = frozenset(reader.store.catalogue.article_ids_of(list(exclude)))
@@ -224,6 +245,8 @@ class NewsQA:
         other outlets are recorded on that story. `progress` is True for terminal bars, or
         a `Progress` of the caller's own (the chat page's progress bar).
         """
+        if (self.settings.index_dir / MANIFEST).exists():
+            refuse_damaged(self.settings.index_dir)  # before reading (and embedding) anything
         items = list(items)
         articles = [item for item in items if isinstance(item, Article)]
         paths = [item for item in items if not isinstance(item, Article)]
@@ -236,6 +259,13 @@ class NewsQA:
         report = update_index([*articles, *read.articles], building, embedder, bars)
         report.rejected = [*too_long, *read.rejected]
         return report
+
+    def repair(self, progress: bool = False) -> BuildReport:
+        """Rebuild a damaged index from the articles its SQLite catalogue still holds: each
+        re-chunked and re-embedded into a fresh index (other outlets' copies kept), swapped
+        in atomically. IndexUnavailable when the catalogue cannot be read."""
+        embedder = self._embedder_for(*self._index_model())
+        return repair_index(self.building, embedder, Progress(progress))
 
     def remove(self, keys: Iterable[str]) -> BuildReport:
         """Remove articles by id or URL (a syndicated copy's URL drops only that outlet)."""
@@ -273,7 +303,20 @@ class NewsQA:
             milvus_token=self.settings.milvus_token,
         )
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """An SQLite error while reading the index (a table dropped or a page damaged after
+        it was opened) becomes IndexUnavailable naming the fault and the repair."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            raise unreadable(self.settings.index_dir, exc) from exc
+
     def stats(self) -> dict[str, Any]:
+        with self._reading():
+            return self._stats()
+
+    def _stats(self) -> dict[str, Any]:
         store = self.store
         first, last = store.catalogue.date_range()
         return {
@@ -304,8 +347,9 @@ class _IndexReader:
         self.encode_query = functools.lru_cache(maxsize=VECTORS_KEPT)(embedder.encode_query)
         self.embedder = embedder
         self.retriever = Retriever(store, embedder, retrieval, self.encode_query)
+        self.outlets = store.catalogue.outlet_names()  # read once per index generation
         self.analyser = QuestionAnalyser(
-            store.catalogue.outlet_names(),
+            self.outlets,
             functools.lru_cache(maxsize=20_000)(
                 lambda word: store.catalogue.word_texts(word, CASING_TEXTS)
             ),

@@ -61,7 +61,8 @@ def _settings(index: Path | None, **overrides: object) -> Settings:
 
 
 def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {escape(message)}")
+    """One line (never wrapped: a long path or command stays whole), then exit status 2."""
+    console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -189,6 +190,15 @@ def add(
     """Add new articles from PATHS and replace changed ones; unchanged ones are not re-embedded."""
     settings = _settings(index, backend=backend)
     _write(settings, lambda qa: qa.add(paths, progress=True, columns=_columns(column)), strict)
+
+
+@app.command()
+def repair(index: IndexOption = None, backend: BackendOption = None) -> None:
+    """Rebuild a damaged index from the articles it still holds (its SQLite catalogue):
+    each is chunked and embedded afresh, other outlets' copies are kept (atomic, like build).
+    For an index whose articles cannot be read, rebuild from the files with `build`."""
+    settings = _settings(index, backend=backend)
+    _write(settings, lambda qa: qa.repair(progress=True), strict=False)
 
 
 @app.command()
@@ -506,19 +516,36 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 7860,
     watch: WatchOption = None,
+    allowed_host: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--allowed-host",
+            help="Also answer requests addressed to this name, e.g. a reverse proxy's "
+            "(repeatable) [env NEWSQA_ALLOWED_HOSTS, comma-separated]. Other Host names get "
+            "400 and writes from other sites' pages 403",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Start the chat page (builds the sample index first if there is none)."""
     from newsqa.ui import ensure_index, launch
 
     settings = _settings(index)
+    if allowed_host:
+        settings = settings.replace(
+            allowed_hosts=",".join([settings.allowed_hosts, *allowed_host]).strip(",")
+        )
     qa = None
-    if watch:
-        from newsqa.watching import watch_in_background
+    try:  # a damaged index is met before the server starts: one line, exit status 2
+        if watch:
+            from newsqa.watching import watch_in_background
 
-        ensure_index(settings)
-        qa = NewsQA.open(settings.index_dir)
-        watch_in_background(qa, watch, lambda report: _summary(report, settings))
-    launch(settings, host=host, port=port, qa=qa)
+            ensure_index(settings)
+            qa = NewsQA.open(settings.index_dir)
+            watch_in_background(qa, watch, lambda report: _summary(report, settings))
+        launch(settings, host=host, port=port, qa=qa)
+    except IndexUnavailable as exc:
+        _fail(str(exc))
 
 
 @app.command("watch")
@@ -548,6 +575,8 @@ def watch_folders(
         watcher.run(threading.Event(), interval, lambda report: _summary(report, settings))
     except KeyboardInterrupt:
         console.print("stopped")
+    except IndexUnavailable as exc:  # a damaged index is not written to: say what repairs it
+        _fail(str(exc))
 
 
 if __name__ == "__main__":

@@ -59,6 +59,9 @@ class Settings:
     milvus_token: str = ""  # a Milvus server's "user:password" or API key; never written to disk
     milvus_collection: str = "newsqa_chunks"
     syndication_threshold: float = 0.85  # word 5-gram Jaccard at which two texts are one story
+    # Host names the chat page answers to besides localhost and its --host (comma-separated),
+    # e.g. the name of a reverse proxy in front of it; any other Host gets 400 (ui/hosts.py)
+    allowed_hosts: str = ""
     # Limits on input (docs/reliability.md): each is reported by name when hit.
     max_file_bytes: int = 64 * 1024 * 1024  # per file, after .gz decompression
     max_article_chars: int = 1_000_000  # per article body (news articles are rarely 100k)

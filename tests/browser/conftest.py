@@ -4,7 +4,7 @@ thread), and Debian's chromium driven by Playwright with every request recorded.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,14 +83,15 @@ def requests() -> Requests:
     return Requests()
 
 
-@pytest.fixture
-def open_page(browser: Any, page_server: PageServer, requests: Requests) -> Iterator[Any]:
-    """Open the page at a given width; every request and dialog is recorded."""
+def _page_opener(
+    browser: Any, server: PageServer, requests: Requests
+) -> Iterator[Callable[..., Any]]:
+    """Opens the page of `server` at a given width; every request and dialog is recorded."""
     contexts: list[Any] = []
 
     def opener(width: int = 1400, height: int = 900) -> Any:
         context = browser.new_context(viewport={"width": width, "height": height})
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=page_server.url)
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
         context.on("request", lambda request: requests.urls.append(request.url))
         contexts.append(context)
         page = context.new_page()
@@ -100,13 +101,32 @@ def open_page(browser: Any, page_server: PageServer, requests: Requests) -> Iter
         page.on(
             "dialog", lambda dialog: (requests.dialogs.append(dialog.message), dialog.dismiss())
         )
-        page.goto(page_server.url)
+        page.goto(server.url)
         page.wait_for_selector("#newsqa-question textarea")
         return page
 
     yield opener
     for context in contexts:
         context.close()
-    foreign = requests.foreign(page_server.url)
+    foreign = requests.foreign(server.url)
     assert not foreign, f"requests to other hosts: {foreign}"
     assert requests.urls, "no request was recorded at all"
+
+
+@pytest.fixture
+def open_page(browser: Any, page_server: PageServer, requests: Requests) -> Iterator[Any]:
+    """Open the page (over the session's fixture index) at a given width."""
+    yield from _page_opener(browser, page_server, requests)
+
+
+@pytest.fixture
+def own_page_server(tmp_path: Path, embedder: Embedder) -> Iterator[PageServer]:
+    """A page over its own copy of the fixture index, for a test that changes its outlets."""
+    with running_page(tmp_path, embedder) as (url, qa):
+        yield PageServer(url, qa.settings.index_dir, qa)
+
+
+@pytest.fixture
+def open_own_page(browser: Any, own_page_server: PageServer, requests: Requests) -> Iterator[Any]:
+    """Open the page over `own_page_server` at a given width."""
+    yield from _page_opener(browser, own_page_server, requests)

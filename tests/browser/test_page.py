@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from browser.fixture_articles import UPLOADED, write_jsonl
+from browser.fixture_articles import ARTICLES, UPLOADED, write_jsonl
 
 pytestmark = pytest.mark.browser
 
@@ -158,3 +158,43 @@ def test_narrow_screen_stacks_the_columns(open_page: Any, screenshots: Path | No
     assert sources["width"] <= 400 and chat["width"] <= 400
     if screenshots:
         page.screenshot(path=str(screenshots / "page-narrow.png"), full_page=True)
+
+
+def test_outlet_filter_survives_a_correction_that_removes_its_outlet(
+    open_own_page: Any, own_page_server: Any, tmp_path: Path
+) -> None:
+    page = open_own_page(1400)
+    page.locator("#newsqa-outlets input").click()
+    page.get_by_role("option", name="Harbor Times").click()
+    page.keyboard.press("Escape")
+    # a correction of Harbor Times's only article: same URL, another outlet
+    page.locator("#newsqa-add").click()
+    corrected = [{**ARTICLES[0], "source": "Harbour Gazette"}]
+    upload = write_jsonl(tmp_path / "correction.jsonl", corrected)
+    page.locator("#newsqa-files input[type=file]").set_input_files(str(upload))
+    page.locator("#newsqa-files").get_by_text("correction.jsonl").first.wait_for(timeout=TIMEOUT_MS)
+    page.locator("#newsqa-add-button").click()
+    updated = page.locator("#newsqa-upload-summary tr[data-count='updated']")
+    updated.wait_for(timeout=TIMEOUT_MS)
+    assert updated.inner_text().split()[-1] == "1"
+    note = page.locator("#newsqa-outlet-note")
+    assert "No article in the index is from Harbor Times" in note.inner_text()
+
+    answer = ask(page, BRIDGE_QUESTION)  # before the fix: a red "Error" popup, no reply
+    assert "reopened on Monday" in answer.inner_text()
+    assert "only" not in page.locator("#newsqa-conversation .newsqa-question").last.inner_text()
+    assert page.locator(".toast-body").count() == 0
+
+    # an outlet removed behind the page's back (`newsqa remove`): the question says so
+    page.locator("#newsqa-outlets input").click()
+    page.get_by_role("option", name="Metro Wire").click()
+    page.keyboard.press("Escape")
+    own_page_server.qa.remove(["https://metro.example/library-budget"])
+    refused = ask(page, "What will the new central library hold?")
+    assert "newsqa-error" in (refused.get_attribute("class") or "")
+    assert "no article in the index is from Metro Wire" in refused.inner_text()
+    again = ask(page, "Who reopened the Riverside bridge?")  # the filter was cleared
+    assert "newsqa-error" not in (again.get_attribute("class") or "")
+    assert "only" not in page.locator("#newsqa-conversation .newsqa-question").last.inner_text()
+    assert "Elena Ruiz" in again.inner_text() or "reopened" in again.inner_text()
+    assert page.locator(".toast-body").count() == 0

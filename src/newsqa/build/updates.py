@@ -108,11 +108,11 @@ def update_index(
                 if file_article(writer, article, seen, settings.syndication_threshold, report):
                     to_embed.append(article)
         if to_embed:  # nothing new: the model need not even be loaded
-            _embed_into(writer, to_embed, settings, embedder, progress, report)
+            embed_into(writer, to_embed, settings, embedder, progress, report)
         with _timed(report, "write"):
             if writer.changed:
                 report.manifest = writer.commit()
-        _count_index(writer, report)
+        count_index(writer, report)
     return report
 
 
@@ -164,7 +164,7 @@ def remove_from_index(keys: Iterable[str], settings: BuildSettings) -> BuildRepo
                 report.removed += 1
         if writer.changed:
             report.manifest = writer.commit()
-        _count_index(writer, report)
+        count_index(writer, report)
     return report
 
 
@@ -255,7 +255,7 @@ def _same_story(writer: IndexWriter, article: Article, threshold: float) -> tupl
     return (best[1], False) if best else None
 
 
-def _embed_into(
+def embed_into(
     writer: IndexWriter,
     articles: list[Article],
     settings: BuildSettings,
@@ -281,7 +281,7 @@ def _embed_into(
             offset += len(chunks)
 
 
-def _count_index(writer: IndexWriter, report: BuildReport) -> None:
+def count_index(writer: IndexWriter, report: BuildReport) -> None:
     store = IndexReader.open(writer.index_dir)
     try:
         report.articles, report.chunks = store.article_count(), store.chunk_count()

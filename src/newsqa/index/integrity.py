@@ -10,6 +10,7 @@ from pathlib import Path
 
 import faiss
 
+from newsqa.index.health import checksum_problems
 from newsqa.index.manifest import (
     DATABASE,
     FORMAT_VERSION,
@@ -17,12 +18,10 @@ from newsqa.index.manifest import (
     VECTORS,
     IndexUnavailable,
     Manifest,
-    sha256_of,
 )
+from newsqa.index.salvage import held_count
 from newsqa.index.staging import retired_indexes
 from newsqa.index.vectors import vector_ids
-
-CHECKED_FILES = (DATABASE, VECTORS)
 
 
 @dataclass(frozen=True)
@@ -84,11 +83,18 @@ def check_index(index_dir: Path | str, model: str | None = None) -> IntegrityRep
     if model is not None and model != manifest.model:
         problems.append(f"{MANIFEST}: built with model {manifest.model!r}, not {model!r}")
         rebuild = f"rebuild it with `newsqa build PATH... --model {model} --index {index_dir}`"
-    problems.extend(_checksum_problems(index_dir, manifest))
+    problems.extend(checksum_problems(index_dir, manifest))
     vector_ids, vector_problems = _vector_ids(index_dir, manifest)
     problems.extend(vector_problems)
     database = _DatabaseCheck(index_dir / DATABASE)
     problems.extend(database.problems(manifest, vector_ids))
+    held = held_count(index_dir)
+    if problems and held and rebuild.endswith(f"`newsqa build PATH... --index {index_dir}`"):
+        rebuild = (
+            f"rebuild it from the {held:,} article(s) it still holds with `newsqa repair "
+            f"--index {index_dir}`, or from your article files with `newsqa build PATH... "
+            f"--index {index_dir}`"
+        )
     return IntegrityReport(
         index_dir,
         tuple(problems),
@@ -97,21 +103,6 @@ def check_index(index_dir: Path | str, model: str | None = None) -> IntegrityRep
         database.articles,
         database.chunks,
     )
-
-
-def _checksum_problems(index_dir: Path, manifest: Manifest) -> Iterable[str]:
-    for name in CHECKED_FILES:
-        path = index_dir / name
-        expected = manifest.checksums.get(name) if isinstance(manifest.checksums, dict) else None
-        if not path.is_file():
-            yield f"{name}: the file is missing"
-        elif not expected:
-            yield f"{name}: {MANIFEST} records no checksum for it"
-        elif sha256_of(path) != expected:
-            yield (
-                f"{name}: checksum does not match {MANIFEST} (the file was changed or damaged "
-                "after the index was written)"
-            )
 
 
 def _vector_ids(index_dir: Path, manifest: Manifest) -> tuple[set[int] | None, list[str]]:

@@ -13,6 +13,7 @@ import faiss
 
 from newsqa.articles import Article, Outlet
 from newsqa.index import schema
+from newsqa.index.health import catalogue_problems, damaged
 from newsqa.index.manifest import (
     DATABASE,
     FORMAT_VERSION,
@@ -88,17 +89,8 @@ class IndexReader:
                 f"index at {index_dir} was built with model {manifest.model!r}, not {model!r}; "
                 f"rebuild it with `newsqa build PATH... --model {model} --index {index_dir}`"
             )
-        try:
-            vectors = faiss.read_index(str(index_dir / VECTORS)) if load_vectors else None
-            db = sqlite3.connect(
-                f"file:{index_dir / DATABASE}?mode=ro", uri=True, check_same_thread=False
-            )
-            db.execute("SELECT 1 FROM chunks LIMIT 1")
-        except (RuntimeError, sqlite3.Error) as exc:
-            raise IndexUnavailable(
-                f"index at {index_dir} is damaged ({exc}); `newsqa stats --check --index "
-                f"{index_dir}` names the fault, `newsqa build PATH... --index {index_dir}` rebuilds"
-            ) from exc
+        vectors = _read_vectors(index_dir) if load_vectors else None
+        db = _open_catalogue(index_dir)
         return cls(index_dir, manifest, vectors, db)
 
     def close(self) -> None:
@@ -265,3 +257,33 @@ class IndexReader:
             "SELECT MIN(published_at), MAX(published_at) FROM articles"
         ).fetchone()
         return row[0], row[1]
+
+
+def _read_vectors(index_dir: Path) -> faiss.Index:
+    path = index_dir / VECTORS
+    if not path.is_file():
+        raise damaged(index_dir, f"{VECTORS} is missing")
+    try:
+        return faiss.read_index(str(path))
+    except RuntimeError as exc:
+        raise damaged(index_dir, f"{VECTORS} cannot be read, it is truncated or damaged") from exc
+
+
+def _open_catalogue(index_dir: Path) -> sqlite3.Connection:
+    """The SQLite catalogue, read-only, once its quick checks pass."""
+    path = index_dir / DATABASE
+    if not path.is_file():
+        raise damaged(index_dir, f"{DATABASE} is missing")
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise damaged(index_dir, f"{DATABASE} cannot be opened ({exc})") from exc
+    try:
+        problems = catalogue_problems(db)
+    except sqlite3.Error as exc:
+        db.close()
+        raise damaged(index_dir, f"{DATABASE} cannot be read ({exc})") from exc
+    if problems:
+        db.close()
+        raise damaged(index_dir, problems[0])
+    return db

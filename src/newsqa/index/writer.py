@@ -17,6 +17,7 @@ import numpy as np
 from newsqa.articles import Article, Chunk, Outlet
 from newsqa.embedding import compatible
 from newsqa.index import schema
+from newsqa.index.health import refuse_damaged
 from newsqa.index.manifest import (
     DATABASE,
     FORMAT_VERSION,
@@ -100,6 +101,7 @@ class IndexWriter:
             remove_stale(self.index_dir)
             existing = (self.index_dir / MANIFEST).exists()
             if not self.fresh and existing:
+                refuse_damaged(self.index_dir)  # never stamp fresh checksums over damage
                 self._check_manifest(Manifest.read(self.index_dir))
             self.fresh = self.fresh or not existing
             self.changed = self.fresh
@@ -236,18 +238,23 @@ class IndexWriter:
 
     def add_copy(self, story_id: str, article: Article) -> None:
         """Record `article` as the same story run by another outlet (or at another URL)."""
+        outlet = Outlet(article.source, article.url, article.published_at, article.article_id)
+        self.record_copy(story_id, outlet, article.content_hash)
+
+    def record_copy(self, story_id: str, outlet: Outlet, content_hash: str) -> None:
+        """Record another outlet's copy of a story: its outlet, link, date and text hash."""
         seq = self.db.execute(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM syndication WHERE story_id = ?", (story_id,)
         ).fetchone()[0]
         self.db.execute(
             "INSERT OR REPLACE INTO syndication VALUES (?,?,?,?,?,?,?)",
             (
-                article.article_id,
+                outlet.article_id,
                 story_id,
-                article.source,
-                article.url,
-                article.published_at,
-                article.content_hash,
+                outlet.source,
+                outlet.url,
+                outlet.published_at,
+                content_hash,
                 seq,
             ),
         )

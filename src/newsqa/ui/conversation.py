@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsqa.api import NewsQA
+from newsqa.index.manifest import IndexUnavailable
 from newsqa.records import Answer
 from newsqa.ui.bubbles import conversation_html
 from newsqa.ui.source_cards import panels_html, sources_content
@@ -45,10 +46,20 @@ class Conversation:
                 until=filters.until or None,
             )
         except ValueError as exc:  # an unreadable date: say so in the conversation
-            turns.append(Turn(key, question, filters, error=f"Could not ask: {exc}."))
-            return turns[-MAX_TURNS:]
+            return self.refuse(question, turns, filters, f"Could not ask: {exc}.")
+        except IndexUnavailable as exc:  # a damaged index: say what repairs it; the page stays up
+            return self.refuse(question, turns, filters, f"Could not ask: {exc}")
         sources = sources_content(key, answer, self._bodies(answer))
         turns.append(Turn(key, question, filters, answer, sources))
+        return turns[-MAX_TURNS:]
+
+    def refuse(
+        self, question: str, turns: Sequence[Turn] | None, filters: Filters, reason: str
+    ) -> list[Turn]:
+        """The turns with this question added unanswered, `reason` shown in its place."""
+        turns = list(turns or [])
+        key = turns[-1].key + 1 if turns else 0
+        turns.append(Turn(key, question.strip(), filters, error=reason))
         return turns[-MAX_TURNS:]
 
     def _bodies(self, answer: Answer) -> dict[str, str]:

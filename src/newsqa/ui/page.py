@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from html import escape
 from importlib import resources
 from typing import Any
 
 from newsqa.api import NewsQA, build_sample_index
 from newsqa.config import Settings
-from newsqa.index.manifest import MANIFEST
+from newsqa.index.manifest import MANIFEST, IndexUnavailable
 from newsqa.ui.bubbles import EMPTY as EMPTY_CONVERSATION
 from newsqa.ui.conversation import Conversation, render
+from newsqa.ui.filters import OutletFilter
+from newsqa.ui.hosts import HostGuard, HostPolicy
 from newsqa.ui.source_cards import EMPTY as EMPTY_SOURCES
 from newsqa.ui.status import example_questions, status_html
-from newsqa.ui.turns import Turn
+from newsqa.ui.turns import Filters, Turn
 from newsqa.ui.uploads import ACCEPTED, MAX_FILE_BYTES, Limits, add_uploads, summary_html
 
 SYSTEM_FONTS = [
@@ -52,34 +56,73 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
     limits = limits or Limits()
     conversation = Conversation(qa)
 
-    def outlet_choices() -> list[str]:
-        return sorted(qa.store.catalogue.outlet_names(), key=str.casefold)
+    def outlet_filter(selected: list[str] | None) -> OutletFilter:
+        """The selection checked against the index as it is now (another tab, `newsqa add`
+        or `remove` may have changed it since the page loaded)."""
+        try:
+            return OutletFilter.of(selected, qa.outlets())
+        except IndexUnavailable:
+            return OutletFilter.of(selected, ())
+
+    def outlets_view(checked: OutletFilter) -> tuple[Any, str]:
+        """The dropdown with the index's outlets and the kept selection, and the note."""
+        return gr.Dropdown(choices=list(checked.choices), value=list(checked.kept)), (
+            checked.note_html()
+        )
 
     def ask(
         question: str, turns: list[Turn], outlets: list[str], since: str, until: str
     ) -> tuple[Any, ...]:
-        turns = conversation.ask(question, turns, outlets, since, until)
+        checked = outlet_filter(outlets) if outlets else OutletFilter((), ())
+        if checked.emptied and (question or "").strip():
+            filters = Filters(checked.dropped, (since or "").strip(), (until or "").strip())
+            turns = conversation.refuse(
+                question,
+                turns,
+                filters,
+                "Could not ask: " + checked.note()[0].lower() + checked.note()[1:],
+            )
+        else:
+            turns = conversation.ask(question, turns, checked.kept, since, until)
         chat, sources = render(turns)
         return "", turns, chat, sources, status_html(qa)
+
+    def filter_view(selected: list[str] | None) -> tuple[Any, str]:
+        """After a question: the selection less vanished outlets, and the note on them."""
+        if not selected:
+            return gr.skip(), ""
+        return outlets_view(outlet_filter(selected))
 
     def clear() -> tuple[Any, ...]:
         return "", [], EMPTY_CONVERSATION, EMPTY_SOURCES
 
-    def index_view() -> tuple[Any, ...]:
+    def index_view(selected: list[str] | None = None) -> tuple[Any, ...]:
+        try:
+            examples = [[q] for q in example_questions(qa)]
+        except IndexUnavailable:
+            examples = []
         return (
             status_html(qa),
-            gr.Dropdown(choices=outlet_choices()),
-            gr.Dataset(samples=[[q] for q in example_questions(qa)]),
+            *outlets_view(outlet_filter(selected)),
+            gr.Dataset(samples=examples),
         )
 
     def upload(
         files: list[str] | None,
+        selected: list[str] | None,
         progress: Any = gr.Progress(),  # noqa: B008 - how Gradio passes its progress bar
     ) -> tuple[Any, ...]:
         if not files:
-            return ("<p>Choose one or more files first.</p>", *index_view(), None)
-        result = add_uploads(qa, files, limits, report=lambda f, d: progress(f, desc=d))
-        return (summary_html(result), *index_view(), None)
+            return ("<p>Choose one or more files first.</p>", *index_view(selected), None)
+        try:
+            result = add_uploads(qa, files, limits, report=lambda f, d: progress(f, desc=d))
+        except IndexUnavailable as exc:  # a damaged index refuses writes: say what repairs it
+            return (
+                f"<p class='newsqa-rejected'>{escape(str(exc))}</p>",
+                *index_view(selected),
+                None,
+            )
+        return (summary_html(result), *index_view(selected), None)
 
     with gr.Blocks(title="newsqa", analytics_enabled=False) as demo:
         gr.Markdown(
@@ -99,16 +142,26 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
                 with gr.Row():
                     send = gr.Button("Ask", variant="primary", elem_id="newsqa-ask")
                     new = gr.Button("New conversation", elem_id="newsqa-clear")
-                with gr.Accordion("Filters for the next question", open=True), gr.Row():
-                    outlets = gr.Dropdown(
-                        choices=outlet_choices(),
-                        value=[],
-                        multiselect=True,
-                        label="Outlets (none chosen: all)",
-                        elem_id="newsqa-outlets",
-                    )
-                    since = gr.Textbox(label="From", placeholder=DATE_HINT, elem_id="newsqa-since")
-                    until = gr.Textbox(label="Until", placeholder=DATE_HINT, elem_id="newsqa-until")
+                with gr.Accordion("Filters for the next question", open=True):
+                    with gr.Row():
+                        outlets = gr.Dropdown(
+                            choices=outlet_filter([]).choices,
+                            value=[],
+                            multiselect=True,
+                            # checked by the handlers against the index as it is when asked
+                            # (Gradio's own check would fail every later question once an
+                            # outlet leaves the index, until a reload)
+                            allow_custom_value=True,
+                            label="Outlets (none chosen: all)",
+                            elem_id="newsqa-outlets",
+                        )
+                        since = gr.Textbox(
+                            label="From", placeholder=DATE_HINT, elem_id="newsqa-since"
+                        )
+                        until = gr.Textbox(
+                            label="Until", placeholder=DATE_HINT, elem_id="newsqa-until"
+                        )
+                    outlet_note = gr.HTML("", elem_id="newsqa-outlet-note", js_on_load=None)
                 examples = gr.Dataset(
                     components=[question],
                     samples=[[q] for q in example_questions(qa)],
@@ -133,21 +186,32 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
 
         asked = [question, turns, chat, sources, status]
         inputs = [question, turns, outlets, since, until]
+
         # one named endpoint for clients (`/gradio_api/call/ask`); the button is the same call
-        question.submit(ask, inputs, asked, api_name="ask").then(None, js=FOCUS_QUESTION)
-        send.click(ask, inputs, asked, api_visibility="undocumented").then(None, js=FOCUS_QUESTION)
+        def then_refresh_filter(event: Any) -> None:
+            """After a question: the outlet filter checked against the index, focus back."""
+            event.then(
+                filter_view, outlets, [outlets, outlet_note], queue=False, api_visibility="private"
+            ).then(None, js=FOCUS_QUESTION)
+
+        then_refresh_filter(question.submit(ask, inputs, asked, api_name="ask"))
+        then_refresh_filter(send.click(ask, inputs, asked, api_visibility="undocumented"))
         new.click(clear, None, [question, turns, chat, sources]).then(None, js=FOCUS_QUESTION)
         examples.click(lambda sample: sample[0], examples, question)
-        add.click(upload, files, [added, status, outlets, examples, files])
-        demo.load(index_view, None, [status, outlets, examples])
+        add.click(upload, [files, outlets], [added, status, outlets, outlet_note, examples, files])
+        demo.load(index_view, None, [status, outlets, outlet_note, examples])
     return demo
 
 
-def launch_options() -> dict[str, Any]:
-    """Everything the page needs is served by itself: system fonts, its own script and style."""
+def launch_options(host: str = "127.0.0.1", allowed_hosts: Iterable[str] = ()) -> dict[str, Any]:
+    """Everything the page needs is served by itself: system fonts, its own script and style;
+    requests must name this server (`host`, localhost or `allowed_hosts`) and writes must
+    come from its own page (ui/hosts.py)."""
     import gradio as gr
+    from starlette.middleware import Middleware
 
     theme = gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS)
+    policy = HostPolicy.for_server(host, allowed_hosts)
     return {
         "theme": theme,
         "css": asset("page.css"),
@@ -157,6 +221,7 @@ def launch_options() -> dict[str, Any]:
         "ssr_mode": False,
         "max_file_size": MAX_FILE_BYTES,
         "show_error": True,
+        "app_kwargs": {"middleware": [Middleware(HostGuard, policy=policy)]},
     }
 
 
@@ -165,4 +230,10 @@ def launch(
 ) -> None:
     """Serve the page (building the sample index first when there is none)."""
     ensure_index(settings)
-    create_app(settings, qa).launch(server_name=host, server_port=port, **launch_options())
+    options = launch_options(host, allowed_host_names(settings.allowed_hosts))
+    create_app(settings, qa).launch(server_name=host, server_port=port, **options)
+
+
+def allowed_host_names(setting: str) -> list[str]:
+    """The names in `Settings.allowed_hosts` (comma- or space-separated)."""
+    return [name for name in setting.replace(",", " ").split() if name]

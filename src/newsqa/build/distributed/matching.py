@@ -14,6 +14,7 @@ from pathlib import Path
 from newsqa.articles import Article
 from newsqa.build.distributed.rows import ReadKey
 from newsqa.build.updates import BuildReport, file_article
+from newsqa.index.health import refuse_damaged
 from newsqa.index.manifest import FORMAT_VERSION, MANIFEST, IndexUnavailable, Manifest
 from newsqa.index.reader import IndexReader
 from newsqa.index.writer import IndexWriter, WriterSpec
@@ -76,4 +77,10 @@ def plan_embedding(
 def can_resume(spec: WriterSpec, input_ids: set[str]) -> bool:
     """Resume into the index on disk when it was made alike and holds nothing but input
     articles (a killed run of this build); otherwise the build starts from empty."""
-    return made_alike(spec) and stored_ids(spec.index_dir) <= input_ids
+    if not made_alike(spec):
+        return False
+    try:
+        refuse_damaged(spec.index_dir)
+        return stored_ids(spec.index_dir) <= input_ids
+    except IndexUnavailable:
+        return False  # a damaged index is rebuilt from empty, never resumed into
