@@ -150,6 +150,6 @@ def test_control_characters_are_dropped_from_a_question(
     qa = NewsQA(Settings(index_dir=sample_index), embedder)
     plain = qa.ask("What did the minister announce?")
     noisy = qa.ask("\x00What did\x1b[31m the\x07 minister\u200b announce?\x7f\r\n")
-    assert noisy.question == "What did[31m the minister announce?"
+    assert noisy.question == "What did the minister announce?"  # the colour sequence whole
     assert noisy.citations or noisy.abstained
     assert plain.abstained == noisy.abstained
