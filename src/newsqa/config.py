@@ -63,6 +63,9 @@ class Settings:
     max_articles_per_file: int = 100_000  # records in one JSON, JSONL, CSV or feed file
     max_sentence_chars: int = 2_000  # longer unpunctuated text is cut into windows at spaces
     max_question_chars: int = 2_000  # a longer question is refused with a clear message
+    # a chat page upload waits this long for another writer (build, add, remove), saying so,
+    # then gives up with a message (the command line waits as long as it takes)
+    upload_wait_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

@@ -13,6 +13,7 @@ import shutil
 import stat
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ class LockWait:
     notify: Callable[[str], object] | None = None
 
 
+_held = threading.local()  # lock paths this thread holds, with how often it took each
 _lock_wait: contextvars.ContextVar[LockWait | None] = contextvars.ContextVar(
     "newsqa_lock_wait", default=None
 )
@@ -67,16 +69,29 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
     """One writer per index folder at a time (a `flock` on a sibling `.NAME.lock` file).
 
     The lock file is opened without following a symbolic link and must be a plain file:
-    anything else is refused with `WriterLockError` naming the path and what to do.
+    anything else is refused with `WriterLockError` naming the path and what to do. A thread
+    that holds the lock may take it again (the chat page saves its uploads and adds them
+    under one lock), and releases it when it leaves the outermost block.
     """
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     lock_path = lock_path_of(index_dir)
-    fd = _open_lock_file(lock_path)
-    try:
-        _acquire(fd, index_dir, _lock_wait.get() or LockWait())
+    held: dict[str, int] = _held.__dict__.setdefault("paths", {})
+    key = os.path.abspath(lock_path)
+    if held.get(key):
+        held[key] += 1
         try:
             yield
         finally:
+            held[key] -= 1
+        return
+    fd = _open_lock_file(lock_path)
+    try:
+        _acquire(fd, index_dir, _lock_wait.get() or LockWait())
+        held[key] = 1
+        try:
+            yield
+        finally:
+            del held[key]
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
