@@ -186,6 +186,13 @@ def test_question_length(
     assert "over the limit of 40" in result.output
 
 
+def test_a_question_in_bytes_is_refused_clearly(sample_index: Path, embedder: Embedder) -> None:
+    """It used to raise a bare TypeError from deep inside text normalisation."""
+    qa = NewsQA(Settings(index_dir=sample_index), embedder)
+    with pytest.raises(TypeError, match=r"the question must be a str, not bytes \(decode it"):
+        qa.ask(b"Who attended the parade?")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("question", ["", "   \n\t ", "\x00\x07\x1b\x7f"])
 def test_empty_question_is_refused(sample_index: Path, embedder: Embedder, question: str) -> None:
     with pytest.raises(ValueError, match="the question is empty"):
