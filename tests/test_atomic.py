@@ -13,13 +13,15 @@ import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from newsqa.api import NewsQA
 from newsqa.articles import Article, make_article
+from newsqa.cli import app
 from newsqa.config import Settings
 from newsqa.embedding import Embedder
 from newsqa.index.manifest import MANIFEST
-from newsqa.index.staging import writer_lock
+from newsqa.index.staging import IndexBusy, waiting_for_writers, writer_lock
 from word_salad import word_salad
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,3 +182,66 @@ def test_second_writer_waits_for_the_first(tmp_path: Path, embedder: Embedder) -
         assert not done.wait(0.5)  # blocked while another writer holds the index
     thread.join(timeout=30)
     assert done.is_set() and qa.store.catalogue.article_count() == 2
+
+
+def test_a_writer_that_may_wait_only_so_long_says_so_and_gives_up(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    index = tmp_path / "index"
+    qa = NewsQA(Settings(index_dir=index), embedder)
+    qa.add([_bridge()])
+    manifest = (index / MANIFEST).read_bytes()
+    notes: list[str] = []
+    raised: list[BaseException] = []
+
+    def add() -> None:
+        with waiting_for_writers(0.6, notes.append):
+            try:
+                qa.add([make_article(title="Queued", body="This story waited for the lock.")])
+            except IndexBusy as exc:
+                raised.append(exc)
+
+    with writer_lock(index.absolute()):
+        started = time.perf_counter()
+        thread = threading.Thread(target=add)
+        thread.start()
+        thread.join(timeout=20)
+        waited = time.perf_counter() - started
+        assert not thread.is_alive(), "the writer never gave up"
+    assert 0.5 < waited < 20
+    assert len(raised) == 1 and "for over 0.6 s, so nothing was added" in str(raised[0])
+    assert notes == [
+        f"waiting for another writer (a build, add or remove) on {index.absolute()}; "
+        "giving up after 0.6 s…"
+    ]
+    assert (index / MANIFEST).read_bytes() == manifest
+
+
+@pytest.mark.parametrize("kind", ["folder", "link", "dangling link"])
+def test_lock_path_that_is_not_a_plain_file_is_refused_clearly(tmp_path: Path, kind: str) -> None:
+    """A folder at the lock path gave a traceback; a link was followed and its target made."""
+    index = tmp_path / "index"
+    lock = tmp_path / ".index.lock"
+    target = tmp_path / "elsewhere" / "victim"
+    if kind == "folder":
+        lock.mkdir()
+    else:
+        target.parent.mkdir()
+        if kind == "link":
+            target.write_text("keep me")
+        lock.symlink_to(target)
+    story = tmp_path / "story.txt"
+    story.write_text("Ferry returns\nThe ferry returned to the island on Monday.")
+    result = CliRunner().invoke(app, ["add", str(story), "--index", str(index)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert lines and str(lock) in " ".join(result.output.split())
+    expected = "is a folder, not a file" if kind == "folder" else "is a symbolic link"
+    assert expected in " ".join(result.output.split())
+    assert f"rm -r {lock}" in " ".join(result.output.split())
+    if kind == "link":
+        assert target.read_text() == "keep me"
+    else:
+        assert not target.exists()
+    assert not index.exists()

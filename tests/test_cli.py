@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,58 @@ def test_ask_filters_by_outlet_and_date_before_ranking(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "cannot read the date" in bad.output
     when = runner.invoke(app, ["ask", question, "--index", str(index), "--asked-on", "soon"])
     assert when.exit_code == 2 and "cannot read the date 'soon'" in when.output
+
+
+def _one_line(output: str) -> str:
+    return " ".join(output.split())
+
+
+def test_unknown_backend_lists_the_known_ones(sample_index: Path) -> None:
+    """It used to suggest "rebuild with `--backend nonsense`"."""
+    result = runner.invoke(
+        app, ["ask", "Who attended?", "--backend", "nonsense", "--index", str(sample_index)]
+    )
+    assert result.exit_code == 2
+    assert "unknown embedding backend 'nonsense'; choose one of torch-fp32, onnx-fp32, " in (
+        _one_line(result.output)
+    )
+    assert "rebuild" not in result.output and "--backend nonsense" not in result.output
+
+
+def test_add_to_an_index_of_another_format_names_the_format(
+    sample_index: Path, tmp_path: Path
+) -> None:
+    """It used to name the model twice ("built with model X (format 99); adding with X")."""
+    index = tmp_path / "index"
+    shutil.copytree(sample_index, index)
+    manifest = json.loads((index / "manifest.json").read_text())
+    (index / "manifest.json").write_text(json.dumps(manifest | {"format_version": 99}))
+    story = tmp_path / "story.txt"
+    story.write_text("Ferry returns\nThe ferry returned to the island on Monday.")
+    result = runner.invoke(app, ["add", str(story), "--index", str(index)])
+    assert result.exit_code == 2
+    message = _one_line(result.output)
+    assert "format version 99" in message and "newsqa build PATH... --index" in message
+    assert manifest["model"] not in message
+
+
+def test_until_before_since_is_refused_with_the_reason(sample_index: Path) -> None:
+    """It used to abstain with no reason ("The articles don't say.")."""
+    result = runner.invoke(
+        app,
+        [
+            "ask",
+            "Who attended the Victory Day parade in Moscow?",
+            "--since",
+            "2024-01-01",
+            "--until",
+            "2023-01-01",
+            "--index",
+            str(sample_index),
+        ],
+    )
+    assert result.exit_code == 2
+    assert (
+        "the date range is empty: until '2023-01-01' is before since '2024-01-01'; swap the two "
+        "dates" in _one_line(result.output)
+    )

@@ -4,7 +4,10 @@ Markdown copies, filters, uploads (names, limits, kept across adds) and example 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
+import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -15,15 +18,24 @@ from newsqa.api import NewsQA
 from newsqa.config import Settings
 from newsqa.embedding import Embedder
 from newsqa.index.manifest import MANIFEST
+from newsqa.index.staging import writer_lock
 from newsqa.records import Answer, Citation, Passage
 from newsqa.rendering import copy_markdown
 from newsqa.ui import create_app, ensure_index
 from newsqa.ui.bubbles import conversation_html
 from newsqa.ui.conversation import Conversation, render
+from newsqa.ui.page import upload_folder
 from newsqa.ui.source_cards import cited_paragraphs, sources_content
 from newsqa.ui.status import example_questions, question_from_title
 from newsqa.ui.turns import Filters, Turn
-from newsqa.ui.uploads import UPLOADS, Limits, add_uploads, safe_name, summary_html
+from newsqa.ui.uploads import (
+    UPLOADS,
+    Limits,
+    add_uploads,
+    safe_name,
+    summary_html,
+    upload_from_page,
+)
 
 HOSTILE = '<img src=x onerror="alert(1)"> Officials <script>steal()</script> confirmed the vote.'
 BODY = f"First paragraph.\nBefore. {HOSTILE} After.\nLast paragraph."
@@ -190,10 +202,103 @@ def test_uploads_are_added_kept_under_the_index_and_limited(
     assert [name for name, _ in second.rejected] == ["bad.json"]
     summary = summary_html(second)
     assert "big.jsonl" in summary and "bad.json" in summary and "added" in summary
-    # both uploads are still there after the second add swapped in a new index
+    # both uploads are still there after the second add swapped in a new index; the file
+    # rejected whole (bad.json) is not kept
     kept = sorted(p.name for p in (settings.index_dir / UPLOADS).rglob("*.json*"))
-    assert kept == ["bad.json", "one.jsonl", "two.jsonl"]
+    assert kept == ["one.jsonl", "two.jsonl"]
     assert qa.store.catalogue.article_count() == 4
+
+
+def _received(folder: Path, name: str, text: str | bytes) -> dict[str, str]:
+    """A file as Gradio's upload route leaves it (in a folder of its own), as the page sends it."""
+    path = folder / f"h{len(list(folder.iterdir()))}" / name
+    path.parent.mkdir()
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return {"path": str(path), "name": name}
+
+
+def test_each_uploaded_file_is_judged_on_its_own(tmp_path: Path, embedder: Embedder) -> None:
+    """A dot-file used to fail the whole batch in Gradio's own checks; now it is added under
+    a safe name, the other files are added, refused files and Gradio's copies are not kept."""
+    settings = Settings(index_dir=tmp_path / "index")
+    qa = NewsQA(settings, embedder)
+    qa.rebuild([_jsonl(tmp_path / "base.jsonl", "Harbour opens")])
+    gradio = tmp_path / "gradio"
+    gradio.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Secret\nThe server's own file must never be read through the page.")
+    (gradio / "link").mkdir()
+    (gradio / "link" / "story.txt").symlink_to(secret)
+    bomb = gzip.compress(bytes(2_000_000))
+    entries = [
+        _received(
+            gradio, ".hidden.txt", "Lighthouse keeper retires\nThe keeper retired on Friday."
+        ),
+        _received(gradio, "other.txt", "Ferry timetable changes\nThe ferry sails less in winter."),
+        _received(gradio, "bomb.txt.gz", bomb),
+        _received(gradio, "notes.exe", "Not news\nAn executable's name."),
+        {"path": str(secret), "name": "secret.txt"},
+        {"path": str(gradio / "link" / "story.txt"), "name": "story.txt"},
+    ]
+    notes: list[str] = []
+    result = upload_from_page(
+        qa, entries, gradio, Limits(file_bytes=1_000_000), lambda f, d: notes.append(d)
+    )
+    assert result.report is not None and result.report.added == 2
+    titles = {row[0] for row in qa.store.catalogue.db.execute("SELECT title FROM articles")}
+    assert titles == {"Harbour opens", "Lighthouse keeper retires", "Ferry timetable changes"}
+    refused = dict(result.refused)
+    assert refused["secret.txt"] == refused["story.txt"] == "not a file uploaded to this page"
+    assert refused["notes.exe"].startswith("not a type newsqa reads")
+    assert [name for name, _ in result.rejected] == ["bomb.txt.gz"]  # read, and refused
+    assert "Secret" not in titles
+    # only files that were read are kept, under safe names; Gradio's copies are gone
+    kept = sorted(p.name for p in (settings.index_dir / UPLOADS).rglob("*") if p.is_file())
+    assert kept == ["hidden.txt", "other.txt"]
+    assert sorted(p.name for p in gradio.rglob("*")) == ["link", "story.txt"]
+    assert secret.exists()
+
+
+def test_refused_uploads_are_not_kept(tmp_path: Path, embedder: Embedder) -> None:
+    """A gzip bomb or an empty file is rejected when read: its saved copy is removed."""
+    settings = Settings(index_dir=tmp_path / "index", max_file_bytes=100_000)
+    qa = NewsQA(settings, embedder)
+    qa.rebuild([_jsonl(tmp_path / "base.jsonl", "Harbour opens")])
+    bomb = tmp_path / "bomb.txt.gz"
+    bomb.write_bytes(gzip.compress(bytes(1_000_000)))
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    result = add_uploads(qa, [bomb, empty])
+    assert [name for name, _ in result.rejected] == ["bomb.txt.gz", "empty.txt"]
+    assert "decompresses to over the 100,000 byte limit" in result.rejected[0][1]
+    assert not list((settings.index_dir / UPLOADS).rglob("*.*"))
+
+
+def test_an_upload_waiting_for_another_writer_says_so_and_gives_up(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    settings = Settings(index_dir=tmp_path / "index", upload_wait_seconds=0.5)
+    qa = NewsQA(settings, embedder)
+    qa.rebuild([_jsonl(tmp_path / "base.jsonl", "Harbour opens")])
+    notes: list[str] = []
+    results = []
+    upload = _jsonl(tmp_path / "one.jsonl", "Bridge reopens")
+
+    def add() -> None:
+        results.append(add_uploads(qa, [upload], report=lambda f, d: notes.append(d)))
+
+    with writer_lock(settings.index_dir.absolute()):  # another writer holds the index
+        thread = threading.Thread(target=add)
+        thread.start()
+        thread.join(timeout=20)
+        assert not thread.is_alive(), "the upload never gave up"
+    [result] = results
+    assert result.report is None and "for over 0.5 s, so nothing was added" in result.error
+    assert notes[0].startswith("waiting for another writer (a build, add or remove)")
+    assert "giving up after 0.5 s" in notes[0]
+    assert "for over 0.5 s" in summary_html(result)
+    assert not list((settings.index_dir / UPLOADS).rglob("*.*"))
+    assert qa.store.catalogue.article_count() == 1
 
 
 def test_example_questions_are_answered_from_the_newest_articles(sample_index: Path) -> None:
@@ -259,10 +364,15 @@ def test_an_outlet_that_leaves_the_index_leaves_the_filter_not_a_broken_page(
     demo = create_app(settings, qa=qa)
     session = SessionState(demo)
     chosen = ["Harbour Times", "Valley Courier"]
-    correction = tmp_path / "correction.jsonl"  # same URL, another outlet: "updated 1"
-    correction.write_text(json.dumps({**bridge, "source": "Harbour Gazette"}) + "\n")
-    upload = {"path": str(correction), "meta": {"_type": "gradio.FileData"}}
-    shown = _call(demo, "upload", session, **{"newsqa-files": [upload], "newsqa-outlets": chosen})
+    gradio = Path(upload_folder())  # where Gradio's upload route leaves files
+    gradio.mkdir(parents=True, exist_ok=True)
+    correction = _received(  # same URL, another outlet: "updated 1"
+        Path(tempfile.mkdtemp(dir=gradio)),
+        "correction.jsonl",
+        json.dumps({**bridge, "source": "Harbour Gazette"}) + "\n",
+    )
+    received = {"newsqa-received": [correction], "newsqa-outlets": chosen}
+    shown = _call(demo, "upload", session, **received)
     assert shown["newsqa-outlets"]["value"] == ["Valley Courier"]
     assert "Harbour Gazette" in str(shown["newsqa-outlets"]["choices"])
     assert "No article in the index is from Harbour Times" in shown["newsqa-outlet-note"]

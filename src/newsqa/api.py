@@ -32,6 +32,7 @@ from newsqa.config import DEFAULT_MODEL, Settings
 from newsqa.embedding import (
     DEFAULT_BACKEND,
     Embedder,
+    check_backend,
     compatible,
     make_embedder,
     model_id,
@@ -371,6 +372,10 @@ class _IndexReader:
 def question_text(question: str | None, max_chars: int) -> str:
     """The question on one line without control characters; ValueError when it is empty or
     longer than `max_chars` (env NEWSQA_MAX_QUESTION_CHARS)."""
+    if question is not None and not isinstance(question, str):
+        kind = type(question).__name__
+        hint = " (decode it first, e.g. question.decode('utf-8'))" if kind == "bytes" else ""
+        raise TypeError(f"the question must be a str, not {kind}{hint}")
     raw = question or ""
     if len(raw) > 4 * max_chars:  # refuse before spending time on normalising it
         raise ValueError(_too_long(len(raw), max_chars))
@@ -410,6 +415,11 @@ def make_scope(sources: Iterable[str] | None, since: str | None, until: str | No
     end = _read_date(until) if until else None
     if end and ":" not in (until or ""):  # a date without a time means the whole day
         end = end[:10] + "T23:59:59+00:00"
+    if start and end and end < start:
+        raise ValueError(
+            f"the date range is empty: until {until!r} is before since {since!r}; "
+            "swap the two dates"
+        )
     names = frozenset(s for s in sources or () if s)
     return Scope(sources=names or None, since=start, until=end)
 
@@ -451,7 +461,10 @@ def ask(question: str, index_dir: Path | str = "index", **options: Unpack[AskOpt
 
 
 def _check_backend(manifest: Manifest, backend: str | None, index_dir: Path) -> None:
-    """An explicitly chosen backend must make vectors like the index's own."""
+    """An explicitly chosen backend must be one newsqa knows and make vectors like the
+    index's own."""
+    if backend is not None:
+        check_backend(backend)  # an unknown name is refused with the list of known ones
     if backend is not None and not compatible(manifest.embedding_backend, backend):
         raise IndexUnavailable(
             f"index at {index_dir} was built with the {manifest.embedding_backend} embedding "

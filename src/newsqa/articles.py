@@ -26,6 +26,15 @@ _EPOCH_DIGITS = re.compile(r"^\d{9,13}(\.\d+)?$")
 # Runs of spaces and tabs that become one space (a lone space already is one: not matched,
 # so a long line of single-spaced words is not rebuilt piece by piece)
 _SPACE_RUNS = re.compile(r"[ \t]{2,}|\t")
+# Terminal escape sequences, removed whole (not just their ESC) so none of their text is left:
+# CSI (colours, cursor moves, screen clearing), OSC (hyperlinks whose target differs from their
+# text, window titles), DCS/SOS/PM/APC strings up to BEL or ST, and two-character sequences.
+# 8-bit C1 introducers are dropped as single control characters (mis-decoded text holds them).
+_ESCAPE_SEQUENCES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b[\]PX^_][^\x07\x1b\n]*(?:\x07|\x1b\\)?"
+    r"|\x1b[ -/]*[0-~]"
+)
 
 
 @dataclass(frozen=True)
@@ -94,11 +103,20 @@ def normalise_text(text: str) -> str:
 
 
 def _drop_controls(line: str) -> str:
-    """The line without control and format characters (tabs kept); a line that has none,
-    the usual case, is returned as it is without looking at each character in Python."""
+    """The line without escape sequences, control and format characters (C0, C1, bidi
+    overrides; tabs kept); a line that has none, the usual case, is returned as it is
+    without looking at each character in Python."""
     if line.replace("\t", " ").isprintable():
         return line
+    line = _ESCAPE_SEQUENCES.sub("", line)
     return "".join(ch for ch in line if ch == "\t" or unicodedata.category(ch)[0] != "C")
+
+
+def clean_line(text: str) -> str:
+    """`text` safe to print on one line: escape sequences and control characters removed,
+    line breaks and tabs made spaces (for file names, reasons and other metadata)."""
+    flat = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    return _drop_controls(flat)
 
 
 def normalise_date(value: Any) -> str | None:
@@ -135,11 +153,12 @@ def normalise_outlet(name: Any, url: str | None = None) -> str:
 
 def canonical_url(url: str | None) -> str | None:
     """Lower-case scheme and host, drop fragments, tracking parameters and trailing slashes."""
-    if not url or not str(url).strip():
+    text = clean_line(str(url or "")).strip()  # a link may hide a terminal escape sequence
+    if not text:
         return None
-    parts = urlsplit(str(url).strip())
+    parts = urlsplit(text)
     if not parts.scheme or not parts.netloc:
-        return str(url).strip()
+        return text
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not _TRACKING_PARAMS.match(k)])
     path = parts.path.rstrip("/") or "/"
     host = parts.netloc.lower()

@@ -9,7 +9,6 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from newsqa.api import NewsQA
@@ -17,6 +16,7 @@ from newsqa.build.distributed.cluster import LOCAL, RayOptions
 from newsqa.build.updates import BuildReport
 from newsqa.config import Settings
 from newsqa.index.manifest import IndexUnavailable
+from newsqa.rendering import for_terminal
 
 app = typer.Typer(
     help="Cited, extractive answers from your own news archive, offline.",
@@ -62,7 +62,7 @@ def _settings(index: Path | None, **overrides: object) -> Settings:
 
 def _fail(message: str) -> None:
     """One line (never wrapped: a long path or command stays whole), then exit status 2."""
-    console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    console.print(f"[bold red]error:[/] {for_terminal(message)}", soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -214,7 +214,7 @@ def remove(
         _fail(str(exc))
         return
     for key in report.not_found:
-        console.print(f"[yellow]not found[/] {escape(key)}", soft_wrap=True)
+        console.print(f"[yellow]not found[/] {for_terminal(key)}", soft_wrap=True)
     console.print(
         f"[green]removed[/] {report.removed}; the index holds {report.articles} articles, "
         f"{report.chunks} chunks"
@@ -238,7 +238,7 @@ def _columns(pairs: list[str] | None) -> dict[str, str]:
 def _summary(report: BuildReport, settings: Settings) -> None:
     for rejection in report.rejected:
         console.print(
-            f"[yellow]rejected[/] {escape(rejection.path)}: {escape(rejection.reason)}",
+            f"[yellow]rejected[/] {for_terminal(rejection.path)}: {for_terminal(rejection.reason)}",
             soft_wrap=True,
         )
     table = Table("articles", "count", title="Summary")
@@ -255,7 +255,7 @@ def _summary(report: BuildReport, settings: Settings) -> None:
     console.print(table)
     console.print(
         f"[green]indexed[/] {report.articles} articles, {report.chunks} chunks in "
-        f"{settings.index_dir}" + ("" if report.manifest else " (no changes)"),
+        f"{for_terminal(settings.index_dir)}" + ("" if report.manifest else " (no changes)"),
         soft_wrap=True,
     )
 
@@ -298,10 +298,10 @@ def ask(
     if as_json:
         out.print_json(json.dumps(answer.to_dict(), ensure_ascii=False))
         return
-    out.print(escape(answer.text))
+    out.print(for_terminal(answer.text))
     if answer.citations:
         out.print()
-        out.print(escape(answer.sources_text()))
+        out.print(for_terminal(answer.sources_text()))
 
 
 @app.command()
@@ -332,7 +332,7 @@ def stats(
     table = Table(show_header=False)
     for key, value in info.items():
         if key != "sources":
-            table.add_row(key, escape(str(value)))
+            table.add_row(key, for_terminal(value))
     table.add_row("outlets", str(len(info["sources"])))
     out.print(table)
 
@@ -344,16 +344,16 @@ def _check(settings: Settings, as_json: bool) -> None:
         out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         for note in report.notes:
-            console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
+            console.print(f"[yellow]note:[/] {for_terminal(note)}", soft_wrap=True)
         for problem in report.problems:
-            console.print(f"[bold red]problem:[/] {escape(problem)}", soft_wrap=True)
+            console.print(f"[bold red]problem:[/] {for_terminal(problem)}", soft_wrap=True)
         if report.sound:
             out.print(
-                f"index at {escape(str(report.index_dir))} is sound: {report.articles} articles, "
+                f"index at {for_terminal(report.index_dir)} is sound: {report.articles} articles, "
                 f"{report.chunks} chunks; checksums, vectors, full-text rows and articles agree"
             )
         else:
-            console.print(f"[bold]repair:[/] {escape(report.repair)}", soft_wrap=True)
+            console.print(f"[bold]repair:[/] {for_terminal(report.repair)}", soft_wrap=True)
     if not report.sound:
         raise typer.Exit(1)
 
@@ -473,7 +473,7 @@ def bench(
             (lambda: NewsQA.open(settings.index_dir).ask) if has_index else None,
             questions,
             [int(n) for n in scale.split(",") if n.strip()],
-            say=lambda line: console.print(f"[dim]{escape(line)}[/]"),
+            say=lambda line: console.print(f"[dim]{for_terminal(line)}[/]"),
             parts=[p.strip() for p in parts.split(",")] + (["peers"] if peers else []),
             corpus=corpus_articles,
             open_index=lambda folder: NewsQA.open(folder).ask,
@@ -569,7 +569,7 @@ def watch_folders(
     missing = [str(f) for f in folders if not f.is_dir()]
     if missing:
         _fail(f"not a folder: {', '.join(missing)}")
-    console.print(f"watching {', '.join(map(str, folders))} (Ctrl-C to stop)")
+    console.print(f"watching {for_terminal(', '.join(map(str, folders)))} (Ctrl-C to stop)")
     watcher = FolderWatch(NewsQA(settings), folders, settle=settle)
     try:
         watcher.run(threading.Event(), interval, lambda report: _summary(report, settings))

@@ -65,6 +65,12 @@ class Settings:
     # Limits on input (docs/reliability.md): each is reported by name when hit.
     max_file_bytes: int = 64 * 1024 * 1024  # per file, after .gz decompression
     max_article_chars: int = 1_000_000  # per article body (news articles are rarely 100k)
+    # per metadata field: an article over one is refused, naming the field (a 12 MB title
+    # would otherwise be sent to every page and every answer that cites it)
+    max_title_chars: int = 1_000
+    max_source_chars: int = 200  # the outlet's name
+    max_author_chars: int = 300
+    max_url_chars: int = 2_048
     max_articles_per_file: int = 100_000  # records in one JSON, JSONL, CSV or feed file
     max_sentence_chars: int = 2_000  # longer unpunctuated text is cut into windows at spaces
     max_question_chars: int = 2_000  # a longer question is refused with a clear message
@@ -83,6 +89,9 @@ class Settings:
     duplicate_overlap: float = 0.7  # Jaccard of terms at which a sentence repeats another
     cite_threshold: float = 0.45  # evidence probability at which an article is cited
     cite_named_threshold: float = 0.30  # ... the best article of a named outlet nothing cites
+    # a chat page upload waits this long for another writer (build, add, remove), saying so,
+    # then gives up with a message (the command line waits as long as it takes)
+    upload_wait_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

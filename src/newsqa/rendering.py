@@ -1,13 +1,22 @@
-"""An answer as Markdown, to copy out of the chat page: its sentences with [n], then the
-numbered sources. (The page's own HTML is built, escaped, in `newsqa.ui`.)"""
+"""Text for the terminal (untrusted text made inert) and an answer as Markdown to copy out
+of the chat page. (The page's own HTML is built, escaped, in `newsqa.ui`.)"""
 
 from __future__ import annotations
 
 import re
 
+from rich.markup import escape
+
+from newsqa.articles import clean_line
 from newsqa.records import Answer
 
 _MARKDOWN_LINKS = re.compile(r"([\\`*_\[\]<>])")
+
+
+def for_terminal(text: object) -> str:
+    """Untrusted text (titles, URLs, outlets, file names, error messages) to print with rich:
+    escape sequences and control characters removed line by line, rich markup escaped."""
+    return "\n".join(escape(clean_line(line)) for line in str(text).split("\n"))
 
 
 def copy_markdown(answer: Answer) -> str:

@@ -3,6 +3,7 @@ abstentions, hostile article text, and no request leaving the machine."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +148,38 @@ def test_upload_then_ask_without_restart(open_page: Any, page_server: Any, tmp_p
     assert "Mei and Lan" in answer.inner_text()
     card = page.locator("#newsqa-sources .newsqa-turn-sources:not([hidden]) .newsqa-card").first
     assert "City zoo names its twin panda cubs" in card.inner_text()
+
+
+def test_a_dot_file_does_not_fail_the_rest_of_the_upload(
+    open_page: Any, page_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Gradio refuses a dot-file in its temporary folder when that folder lies inside the
+    working directory, which failed the whole batch; each file is now judged on its own."""
+    from gradio.utils import get_upload_folder
+
+    gradio_folder = Path(get_upload_folder())
+    monkeypatch.chdir(gradio_folder.parent)
+    token = uuid.uuid4().hex
+    hidden = tmp_path / ".hidden.txt"
+    hidden.write_text(f"Lighthouse keeper retires\nThe keeper retired on Friday ({token}).")
+    other = tmp_path / "other.txt"
+    other.write_text(f"Ferry timetable changes\nThe ferry sails less in winter ({token}).")
+    page = open_page(1400)
+    page.locator("#newsqa-add").click()
+    page.locator("#newsqa-files input[type=file]").set_input_files([str(hidden), str(other)])
+    page.locator("#newsqa-files").get_by_text("other", exact=True).first.wait_for(
+        timeout=TIMEOUT_MS
+    )
+    page.locator("#newsqa-add-button").click()
+    summary = page.locator("#newsqa-upload-summary tr[data-count='added']")
+    summary.wait_for(timeout=TIMEOUT_MS)
+    assert summary.inner_text().split()[-1] == "2"
+    titles = {t for (t,) in page_server.qa.store.catalogue.db.execute("SELECT title FROM articles")}
+    assert {"Lighthouse keeper retires", "Ferry timetable changes"} <= titles
+    kept = {p.name for p in (page_server.index_dir / "uploads").rglob("*.txt")}
+    assert {"hidden.txt", "other.txt"} <= kept
+    left = [p for p in gradio_folder.rglob("*.txt") if p.is_file() and token in p.read_text()]
+    assert left == [], "Gradio's temporary copies were kept"
 
 
 def test_narrow_screen_stacks_the_columns(open_page: Any, screenshots: Path | None) -> None:

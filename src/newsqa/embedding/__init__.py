@@ -4,6 +4,7 @@ from newsqa.embedding.base import (
     BACKENDS,
     DEFAULT_BACKEND,
     Embedder,
+    check_backend,
     compatible,
     query_backend,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "BACKENDS",
     "DEFAULT_BACKEND",
     "Embedder",
+    "check_backend",
     "compatible",
     "make_embedder",
     "model_id",

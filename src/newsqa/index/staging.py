@@ -3,34 +3,160 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import ctypes
 import ctypes.util
+import errno
 import fcntl
 import os
 import shutil
+import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+from newsqa.index.manifest import IndexUnavailable
+
 INDEX_FILES = ("manifest.json", "vectors.faiss", "newsqa.sqlite")
+_POLL_SECONDS = 0.2
+
+
+class WriterLockError(IndexUnavailable):
+    """The writer lock's path is not a plain file newsqa may open (a folder, a link, ...)."""
+
+
+class IndexBusy(IndexUnavailable):
+    """Another writer held the index for longer than this writer was willing to wait."""
+
+
+@dataclass(frozen=True)
+class LockWait:
+    """How a writer waits for another one: at most `limit` seconds (None: as long as it
+    takes), telling `notify` once that it is waiting (None: a line on stderr)."""
+
+    limit: float | None = None
+    notify: Callable[[str], object] | None = None
+
+
+_held = threading.local()  # lock paths this thread holds, with how often it took each
+_lock_wait: contextvars.ContextVar[LockWait | None] = contextvars.ContextVar(
+    "newsqa_lock_wait", default=None
+)
+
+
+@contextlib.contextmanager
+def waiting_for_writers(limit: float | None, notify: Callable[[str], object]) -> Iterator[None]:
+    """Writers started inside this block wait at most `limit` seconds for the lock, saying so
+    (the chat page's uploads: a person is watching, and a silent wait looks like a hang)."""
+    token = _lock_wait.set(LockWait(limit, notify))
+    try:
+        yield
+    finally:
+        _lock_wait.reset(token)
+
+
+def lock_path_of(index_dir: Path) -> Path:
+    """The writer lock of an index folder: a sibling `.NAME.lock` file."""
+    return index_dir.parent / f".{index_dir.name}.lock"
 
 
 @contextlib.contextmanager
 def writer_lock(index_dir: Path) -> Iterator[None]:
-    """One writer per index folder at a time (a `flock` on a sibling `.NAME.lock` file)."""
+    """One writer per index folder at a time (a `flock` on a sibling `.NAME.lock` file).
+
+    The lock file is opened without following a symbolic link and must be a plain file:
+    anything else is refused with `WriterLockError` naming the path and what to do. A thread
+    that holds the lock may take it again (the chat page saves its uploads and adds them
+    under one lock), and releases it when it leaves the outermost block.
+    """
     index_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = index_dir.parent / f".{index_dir.name}.lock"
-    with lock_path.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"waiting for another newsqa writer on {index_dir}…", file=sys.stderr)
-            fcntl.flock(handle, fcntl.LOCK_EX)
+    lock_path = lock_path_of(index_dir)
+    held: dict[str, int] = _held.__dict__.setdefault("paths", {})
+    key = os.path.abspath(lock_path)
+    if held.get(key):
+        held[key] += 1
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            held[key] -= 1
+        return
+    fd = _open_lock_file(lock_path)
+    try:
+        _acquire(fd, index_dir, _lock_wait.get() or LockWait())
+        held[key] = 1
+        try:
+            yield
+        finally:
+            del held[key]
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _open_lock_file(lock_path: Path) -> int:
+    """The lock file opened for locking; created when missing, never through a link."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    remove = f"remove it (`rm -r {lock_path}`) and run the command again; newsqa makes it anew"
+    try:
+        fd = os.open(lock_path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or lock_path.is_symlink():
+            raise WriterLockError(
+                f"the writer lock {lock_path} is a symbolic link, which newsqa does not "
+                f"follow; {remove}"
+            ) from exc
+        if exc.errno == errno.EISDIR:
+            raise WriterLockError(
+                f"the writer lock {lock_path} is a folder, not a file; {remove}"
+            ) from exc
+        raise WriterLockError(
+            f"cannot open the writer lock {lock_path}: {exc.strerror or exc}; check the "
+            f"folder's permissions, or {remove}"
+        ) from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise WriterLockError(f"the writer lock {lock_path} is not a plain file; {remove}")
+    return fd
+
+
+def _acquire(fd: int, index_dir: Path, wait: LockWait) -> None:
+    """Take the lock at once, or say that another writer holds it and wait for it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    if wait.limit is None:
+        message = f"waiting for another newsqa writer on {index_dir}…"
+    else:
+        message = (
+            f"waiting for another writer (a build, add or remove) on {index_dir}; "
+            f"giving up after {wait.limit:g} s…"
+        )
+    if wait.notify is None:
+        print(message, file=sys.stderr)
+    else:
+        wait.notify(message)
+    if wait.limit is None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return
+    deadline = time.monotonic() + wait.limit
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise IndexBusy(
+                    f"another newsqa writer (a build, add or remove) held the index at "
+                    f"{index_dir} for over {wait.limit:g} s, so nothing was added; try again "
+                    "when it has finished"
+                ) from None
+            time.sleep(_POLL_SECONDS)
 
 
 def remove_stale(index_dir: Path) -> list[Path]:

@@ -306,11 +306,18 @@ class IndexWriter:
     # -- internals ----------------------------------------------------------------------------
 
     def _check_manifest(self, manifest: Manifest) -> None:
-        if manifest.format_version != FORMAT_VERSION or manifest.model != self.model:
+        if manifest.format_version != FORMAT_VERSION:
             raise IndexUnavailable(
-                f"index at {self.index_dir} was built with model {manifest.model!r} (format "
-                f"{manifest.format_version}); adding with {self.model!r} is not possible — "
+                f"index at {self.index_dir} has format version {manifest.format_version}, this "
+                f"newsqa writes version {FORMAT_VERSION}; adding to it is not possible — "
                 f"rebuild it with `newsqa build PATH... --index {self.index_dir}`"
+            )
+        if manifest.model != self.model:
+            raise IndexUnavailable(
+                f"index at {self.index_dir} was built with model {manifest.model!r}; adding "
+                f"with {self.model!r} is not possible — add with the index's own model (leave "
+                f"NEWSQA_MODEL unset), or rebuild it with "
+                f"`newsqa build PATH... --model {self.model} --index {self.index_dir}`"
             )
         if not compatible(manifest.embedding_backend, self.embedding_backend):
             raise IndexUnavailable(

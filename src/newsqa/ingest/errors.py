@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsqa.articles import Article
+from newsqa.articles import Article, clean_line
 
 
 class IngestError(Exception):
@@ -19,10 +19,15 @@ class IngestError(Exception):
 
 @dataclass(frozen=True)
 class Rejection:
-    """A file or record that was skipped, and why."""
+    """A file or record that was skipped, and why; both safe to print (a file name may hold
+    escape sequences or line breaks: they are removed here, where the name enters)."""
 
     path: str
     reason: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", clean_line(self.path))
+        object.__setattr__(self, "reason", clean_line(self.reason))
 
 
 @dataclass

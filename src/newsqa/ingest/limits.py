@@ -1,4 +1,5 @@
-"""Limits on what one file may hold: bytes, articles, characters per article."""
+"""Limits on what one file may hold: bytes, articles, characters per article and per title,
+outlet, author and link."""
 
 from __future__ import annotations
 
@@ -18,11 +19,21 @@ class IngestLimits:
     file_bytes: int = Settings.max_file_bytes
     article_chars: int = Settings.max_article_chars
     articles_per_file: int = Settings.max_articles_per_file
+    title_chars: int = Settings.max_title_chars
+    source_chars: int = Settings.max_source_chars
+    author_chars: int = Settings.max_author_chars
+    url_chars: int = Settings.max_url_chars
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IngestLimits:
         return cls(
-            settings.max_file_bytes, settings.max_article_chars, settings.max_articles_per_file
+            file_bytes=settings.max_file_bytes,
+            article_chars=settings.max_article_chars,
+            articles_per_file=settings.max_articles_per_file,
+            title_chars=settings.max_title_chars,
+            source_chars=settings.max_source_chars,
+            author_chars=settings.max_author_chars,
+            url_chars=settings.max_url_chars,
         )
 
     def check_count(self, path: Path, count: int) -> None:
@@ -37,20 +48,37 @@ class IngestLimits:
     def within(
         self, articles: Iterable[Article], where: str
     ) -> tuple[list[Article], list[Rejection]]:
-        """Articles within the character limit, and a rejection for each one over it."""
+        """Articles within the character limits, and a rejection for each one over one."""
         kept: list[Article] = []
         rejected: list[Rejection] = []
         for article in articles:
-            size = len(article.body)
-            if size <= self.article_chars:
+            reason = self.over(article)
+            if reason is None:
                 kept.append(article)
-                continue
-            rejected.append(
-                Rejection(
-                    article.origin or where,
-                    f"article body is {size:,} characters, over the limit of "
-                    f"{self.article_chars:,} (NEWSQA_MAX_ARTICLE_CHARS); split it into "
-                    "separate articles or raise the limit",
-                )
-            )
+            else:
+                rejected.append(Rejection(article.origin or where, reason))
         return kept, rejected
+
+    def over(self, article: Article) -> str | None:
+        """Why `article` is over a limit (the first field over one, named), or None."""
+        size = len(article.body)
+        if size > self.article_chars:
+            return (
+                f"article body is {size:,} characters, over the limit of "
+                f"{self.article_chars:,} (NEWSQA_MAX_ARTICLE_CHARS); split it into "
+                "separate articles or raise the limit"
+            )
+        fields = (
+            ("title", article.title, self.title_chars),
+            ("outlet", article.source, self.source_chars),
+            ("author", article.author, self.author_chars),
+            ("url", article.url, self.url_chars),
+        )
+        for name, value, limit in fields:
+            if value and len(value) > limit:
+                setting = "SOURCE" if name == "outlet" else name.upper()
+                return (
+                    f"article {name} is {len(value):,} characters, over the limit of "
+                    f"{limit:,} (NEWSQA_MAX_{setting}_CHARS); shorten it or raise the limit"
+                )
+        return None

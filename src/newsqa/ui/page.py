@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable
 from html import escape
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from newsqa.api import NewsQA, build_sample_index
@@ -18,7 +19,7 @@ from newsqa.ui.hosts import HostGuard, HostPolicy
 from newsqa.ui.source_cards import EMPTY as EMPTY_SOURCES
 from newsqa.ui.status import example_questions, status_html
 from newsqa.ui.turns import Filters, Turn
-from newsqa.ui.uploads import ACCEPTED, MAX_FILE_BYTES, Limits, add_uploads, summary_html
+from newsqa.ui.uploads import ACCEPTED, MAX_FILE_BYTES, Limits, summary_html, upload_from_page
 
 SYSTEM_FONTS = [
     "system-ui",
@@ -32,6 +33,13 @@ SYSTEM_FONTS = [
 MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
 FOCUS_QUESTION = "() => { document.querySelector('#newsqa-question textarea')?.focus(); }"
 DATE_HINT = "e.g. 2024-03-01 or 1 Mar 2024"
+# "Add to the index" sends the uploaded files' paths and own names as plain data, so that
+# Gradio's check of its inputs cannot fail the whole batch over one dot-file; the paths are
+# checked by `uploads.received_files` instead.
+UPLOADED_FILES = (
+    "(files, received, selected) => "
+    "[null, (files || []).map((f) => ({path: f.path, name: f.orig_name || ''})), selected]"
+)
 
 
 def ensure_index(settings: Settings) -> None:
@@ -108,14 +116,17 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
         )
 
     def upload(
-        files: list[str] | None,
+        files: Any,
+        received: list[dict[str, str]] | None,
         selected: list[str] | None,
         progress: Any = gr.Progress(),  # noqa: B008 - how Gradio passes its progress bar
     ) -> tuple[Any, ...]:
-        if not files:
+        if not received:
             return ("<p>Choose one or more files first.</p>", *index_view(selected), None)
         try:
-            result = add_uploads(qa, files, limits, report=lambda f, d: progress(f, desc=d))
+            result = upload_from_page(
+                qa, received, upload_folder(), limits, report=lambda f, d: progress(f, desc=d)
+            )
         except IndexUnavailable as exc:  # a damaged index refuses writes: say what repairs it
             return (
                 f"<p class='newsqa-rejected'>{escape(str(exc))}</p>",
@@ -178,6 +189,7 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
                         ),
                         elem_id="newsqa-files",
                     )
+                    received = gr.JSON(None, visible=False, elem_id="newsqa-received")
                     add = gr.Button("Add to the index", elem_id="newsqa-add-button")
                     added = gr.HTML("", elem_id="newsqa-upload-summary", js_on_load=None)
             with gr.Column(scale=2, min_width=320):
@@ -198,9 +210,21 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
         then_refresh_filter(send.click(ask, inputs, asked, api_visibility="undocumented"))
         new.click(clear, None, [question, turns, chat, sources]).then(None, js=FOCUS_QUESTION)
         examples.click(lambda sample: sample[0], examples, question)
-        add.click(upload, [files, outlets], [added, status, outlets, outlet_note, examples, files])
+        add.click(
+            upload,
+            [files, received, outlets],
+            [added, status, outlets, outlet_note, examples, files],
+            js=UPLOADED_FILES,
+        )
         demo.load(index_view, None, [status, outlets, outlet_note, examples])
     return demo
+
+
+def upload_folder() -> Path:
+    """Where Gradio keeps uploaded files until a handler takes them."""
+    from gradio.utils import get_upload_folder
+
+    return Path(get_upload_folder())
 
 
 def launch_options(host: str = "127.0.0.1", allowed_hosts: Iterable[str] = ()) -> dict[str, Any]:

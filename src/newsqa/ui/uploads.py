@@ -1,14 +1,17 @@
-"""Adding articles from the page: uploaded files are checked against limits, saved with safe
-names in a folder under the index, and added through `NewsQA.add`; a summary says what
-happened to each."""
+"""Adding articles from the page: each uploaded file is judged on its own (type, limits),
+saved with a safe name in a folder under the index and added through `NewsQA.add`; files
+refused or rejected whole are not kept, nor are Gradio's temporary copies; a summary says
+what happened to each."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
+import stat
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -16,12 +19,15 @@ from typing import TypeVar
 
 from newsqa.api import NewsQA
 from newsqa.build.updates import BuildReport
-from newsqa.ingest.detect import FORMATS_BY_SUFFIX
+from newsqa.index.manifest import IndexUnavailable
+from newsqa.index.staging import waiting_for_writers, writer_lock
+from newsqa.ingest import Rejection
+from newsqa.ingest.detect import FORMATS_BY_SUFFIX, suffix_of
 from newsqa.progress import Progress
 
 T = TypeVar("T")
 
-UPLOADS = "uploads"  # the folder under the index that keeps every uploaded file
+UPLOADS = "uploads"  # the folder under the index that keeps each uploaded file that was read
 MAX_FILES = 20
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_BYTES = 100 * 1024 * 1024
@@ -43,6 +49,7 @@ class UploadResult:
     report: BuildReport | None = None
     refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # read but rejected
+    error: str = ""  # why nothing was added at all (another writer held the index, ...)
 
 
 class PageProgress(Progress):
@@ -72,6 +79,68 @@ def safe_name(name: str) -> str:
     return clean or "upload"
 
 
+def received_files(
+    entries: Iterable[Mapping[str, object]] | None, upload_folder: Path
+) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
+    """The page's uploaded files as (path, own name), and (name, reason) for each entry that
+    is not a plain file inside Gradio's `upload_folder` (the page sends the paths itself, so
+    a dot-file cannot fail the batch in Gradio's own checks; they are checked here instead)."""
+    root = upload_folder.resolve()
+    files: list[tuple[Path, str]] = []
+    refused: list[tuple[str, str]] = []
+    for entry in entries or []:
+        raw = str(entry.get("path") or "") if isinstance(entry, Mapping) else ""
+        given = str(entry.get("name") or "") if isinstance(entry, Mapping) else ""
+        name = _base(given) or _base(raw) or "upload"
+        if raw and _uploaded(Path(raw), root):
+            files.append((Path(raw), name))
+        else:
+            refused.append((name, "not a file uploaded to this page"))
+    return files, refused
+
+
+def _uploaded(path: Path, root: Path) -> bool:
+    """Whether `path` is a plain file (not a link) inside the upload folder `root`."""
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return False
+        resolved = path.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return resolved != root and resolved.is_relative_to(root)
+
+
+def discard_received(files: Iterable[tuple[Path, str]], upload_folder: Path) -> None:
+    """Remove Gradio's temporary copies of the uploaded files (and their emptied folders)."""
+    root = upload_folder.resolve()
+    for path, _ in files:
+        if not _uploaded(path, root):
+            continue
+        parent = path.resolve().parent
+        path.unlink(missing_ok=True)
+        if parent != root:
+            with contextlib.suppress(OSError):  # another file is still in it
+                parent.rmdir()
+
+
+def upload_from_page(
+    qa: NewsQA,
+    entries: Iterable[Mapping[str, object]] | None,
+    upload_folder: Path,
+    limits: Limits = Limits(),
+    report: Callable[[float | None, str], object] | None = None,
+) -> UploadResult:
+    """The page's "Add to the index": each uploaded file judged on its own, the rest added,
+    and Gradio's temporary copies removed whatever happened."""
+    files, refused = received_files(entries, upload_folder)
+    try:
+        result = add_uploads(qa, [p for p, _ in files], limits, report, names=[n for _, n in files])
+    finally:
+        discard_received(files, upload_folder)
+    result.refused[:0] = refused
+    return result
+
+
 def add_uploads(
     qa: NewsQA,
     files: Sequence[str | Path],
@@ -80,41 +149,79 @@ def add_uploads(
     names: Sequence[str] | None = None,
 ) -> UploadResult:
     """Save `files` (their display `names`, by default their own) under the index's uploads
-    folder and add them; files over the limits are refused with the reason."""
+    folder and add them; each file over a limit or of a type newsqa does not read is refused
+    by name with the reason, and the others are added. The copies of files refused or
+    rejected whole are removed again; the whole upload waits for another writer at most
+    `settings.upload_wait_seconds`, saying so."""
     result = UploadResult()
     names = [_base(n) for n in names] if names is not None else [Path(f).name for f in files]
     keep: list[tuple[Path, str]] = []
     total = 0
     for i, (path, name) in enumerate(zip(map(Path, files), names, strict=True)):
-        size = path.stat().st_size
-        if i >= limits.files:
-            result.refused.append((name, f"over the limit of {limits.files} files per upload"))
-        elif size > limits.file_bytes:
-            result.refused.append(
-                (name, f"{_mb(size)} is over the limit of {_mb(limits.file_bytes)} per file")
-            )
-        elif total + size > limits.total_bytes:
-            result.refused.append(
-                (name, f"the upload is over the limit of {_mb(limits.total_bytes)} in all")
-            )
+        reason = _refusal(path, name, i, total, limits)
+        if reason:
+            result.refused.append((name, reason))
         else:
-            total += size
+            total += path.stat().st_size
             keep.append((path, name))
     if not keep:
         return result
-    folder = (
-        qa.settings.index_dir / UPLOADS / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    saved: dict[str, str] = {}
-    for path, name in keep:
-        target = _unique(folder / safe_name(name))
-        shutil.copyfile(path, target)
-        saved[str(target)] = name
+    index_dir = Path(qa.settings.index_dir).absolute()
     progress = PageProgress(report) if report else False
-    result.report = qa.add(list(map(Path, saved)), progress=progress)
+    notify = (lambda message: report(None, message)) if report else (lambda message: None)
+    try:
+        with (
+            waiting_for_writers(qa.settings.upload_wait_seconds, notify),
+            writer_lock(index_dir),  # no other writer may swap the folder while it is saved
+        ):
+            folder = (
+                index_dir / UPLOADS / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+            )
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                saved: dict[str, str] = {}
+                for path, name in keep:
+                    target = _unique(folder / safe_name(name))
+                    shutil.copyfile(path, target)
+                    saved[str(target)] = name
+                result.report = qa.add(list(map(Path, saved)), progress=progress)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)  # nothing of it was added
+                raise
+            _discard_refused(folder, saved, result.report.rejected)
+    except IndexUnavailable as exc:
+        result.error = str(exc)
+        return result
     result.rejected = [(_shown(r.path, saved), r.reason) for r in result.report.rejected]
     return result
+
+
+def _refusal(path: Path, name: str, position: int, total: int, limits: Limits) -> str:
+    """Why one uploaded file is refused before it is read ("" when it is not)."""
+    if position >= limits.files:
+        return f"over the limit of {limits.files} files per upload"
+    if suffix_of(Path(name)) not in FORMATS_BY_SUFFIX and not name.lower().endswith(".gz"):
+        return f"not a type newsqa reads ({', '.join(ACCEPTED)})"
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if size > limits.file_bytes:
+        return f"{_mb(size)} is over the limit of {_mb(limits.file_bytes)} per file"
+    if total + size > limits.total_bytes:
+        return f"the upload is over the limit of {_mb(limits.total_bytes)} in all"
+    return ""
+
+
+def _discard_refused(folder: Path, saved: dict[str, str], rejected: Iterable[Rejection]) -> None:
+    """Remove the saved copies of files rejected whole (a gzip bomb, a binary file): only
+    files that were read are kept. Runs under the writer lock."""
+    whole = {r.path for r in rejected}
+    for path in saved:
+        if path in whole:
+            Path(path).unlink(missing_ok=True)
+    if not any(folder.iterdir()):
+        folder.rmdir()
 
 
 def _shown(where: str, saved: dict[str, str]) -> str:
@@ -161,8 +268,10 @@ def summary_html(result: UploadResult) -> str:
         f"<li><strong>{escape(name)}</strong>: {escape(reason)}</li>"
         for name, reason in [*result.refused, *result.rejected]
     )
+    error = f"<p class='newsqa-upload-error'>{escape(result.error)}</p>" if result.error else ""
     return (
         "<div class='newsqa-upload-summary'>"
+        + error
         + (f"<table>{table}</table>" if table else "<p>Nothing was added.</p>")
         + (f"<ul class='newsqa-rejected'>{problems}</ul>" if problems else "")
         + footer
