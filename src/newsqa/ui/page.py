@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from html import escape
 from importlib import resources
 from typing import Any
 
@@ -11,9 +12,11 @@ from newsqa.config import Settings
 from newsqa.index.manifest import MANIFEST
 from newsqa.ui.bubbles import EMPTY as EMPTY_CONVERSATION
 from newsqa.ui.conversation import Conversation, render
+from newsqa.ui.examples import ExampleShelf
 from newsqa.ui.source_cards import EMPTY as EMPTY_SOURCES
-from newsqa.ui.status import example_questions, status_html
+from newsqa.ui.status import status_html
 from newsqa.ui.turns import Turn
+from newsqa.ui.upload_details import UploadDetails
 from newsqa.ui.uploads import ACCEPTED, MAX_FILE_BYTES, Limits, add_uploads, summary_html
 
 SYSTEM_FONTS = [
@@ -27,13 +30,21 @@ SYSTEM_FONTS = [
 ]
 MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
 FOCUS_QUESTION = "() => { document.querySelector('#newsqa-question textarea')?.focus(); }"
-DATE_HINT = "e.g. 2024-03-01 or 1 Mar 2024"
+DATE_PLACEHOLDER = "2024-03-01"
+DATE_HINT = "Dates in any common style: 2024-03-01, 1 Mar 2024, March 2024."
+# questions answered at once (answering only reads the index, and each page session keeps its
+# own turns); Gradio's default is one at a time
+ASK_CONCURRENCY = 4
 
 
 def ensure_index(settings: Settings) -> None:
     """Build the built-in sample index when the index folder holds none."""
     if not (settings.index_dir / MANIFEST).exists():
-        print(f"No index in {settings.index_dir}: building the built-in sample article…")
+        print(
+            f"No index in the folder '{settings.index_dir}' yet: building the built-in sample "
+            "article (`newsqa build PATH... --index "
+            f"{settings.index_dir}` indexes your own)…"
+        )
         build_sample_index(settings, progress=True)
 
 
@@ -51,6 +62,7 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
         qa.warm_up()  # the first question of a fresh page is then as fast as the rest
     limits = limits or Limits()
     conversation = Conversation(qa)
+    shelf = ExampleShelf(qa)
 
     def outlet_choices() -> list[str]:
         return sorted(qa.store.catalogue.outlet_names(), key=str.casefold)
@@ -62,6 +74,11 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
         chat, sources = render(turns)
         return "", turns, chat, sources, status_html(qa)
 
+    def ask_example(
+        sample: list[str], turns: list[Turn], outlets: list[str], since: str, until: str
+    ) -> tuple[Any, ...]:
+        return ask(sample[0] if sample else "", turns, outlets, since, until)
+
     def clear() -> tuple[Any, ...]:
         return "", [], EMPTY_CONVERSATION, EMPTY_SOURCES
 
@@ -69,16 +86,29 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
         return (
             status_html(qa),
             gr.Dropdown(choices=outlet_choices()),
-            gr.Dataset(samples=[[q] for q in example_questions(qa)]),
+            gr.Dataset(samples=[[q] for q in shelf.questions()]),
         )
 
     def upload(
         files: list[str] | None,
+        outlet: str,
+        published: str,
+        link: str,
         progress: Any = gr.Progress(),  # noqa: B008 - how Gradio passes its progress bar
     ) -> tuple[Any, ...]:
         if not files:
             return ("<p>Choose one or more files first.</p>", *index_view(), None)
-        result = add_uploads(qa, files, limits, report=lambda f, d: progress(f, desc=d))
+        try:
+            details = UploadDetails.read(outlet, published, link)
+        except ValueError as exc:
+            return (
+                f"<p class='newsqa-rejected'>Nothing was added: {escape(str(exc))}.</p>",
+                *index_view(),
+                files,
+            )
+        result = add_uploads(
+            qa, files, limits, report=lambda f, d: progress(f, desc=d), details=details
+        )
         return (summary_html(result), *index_view(), None)
 
     with gr.Blocks(title="newsqa", analytics_enabled=False) as demo:
@@ -99,19 +129,25 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
                 with gr.Row():
                     send = gr.Button("Ask", variant="primary", elem_id="newsqa-ask")
                     new = gr.Button("New conversation", elem_id="newsqa-clear")
-                with gr.Accordion("Filters for the next question", open=True), gr.Row():
-                    outlets = gr.Dropdown(
-                        choices=outlet_choices(),
-                        value=[],
-                        multiselect=True,
-                        label="Outlets (none chosen: all)",
-                        elem_id="newsqa-outlets",
-                    )
-                    since = gr.Textbox(label="From", placeholder=DATE_HINT, elem_id="newsqa-since")
-                    until = gr.Textbox(label="Until", placeholder=DATE_HINT, elem_id="newsqa-until")
+                with gr.Accordion("Filters for the next question", open=True):
+                    with gr.Row():
+                        outlets = gr.Dropdown(
+                            choices=outlet_choices(),
+                            value=[],
+                            multiselect=True,
+                            label="Outlets (none chosen: all)",
+                            elem_id="newsqa-outlets",
+                        )
+                        since = gr.Textbox(
+                            label="From", placeholder=DATE_PLACEHOLDER, elem_id="newsqa-since"
+                        )
+                        until = gr.Textbox(
+                            label="Until", placeholder=DATE_PLACEHOLDER, elem_id="newsqa-until"
+                        )
+                    gr.Markdown(DATE_HINT, elem_id="newsqa-date-hint")
                 examples = gr.Dataset(
                     components=[question],
-                    samples=[[q] for q in example_questions(qa)],
+                    samples=[[q] for q in shelf.questions()],
                     label="Examples from the newest articles",
                     elem_id="newsqa-examples",
                 )
@@ -125,21 +161,47 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
                         ),
                         elem_id="newsqa-files",
                     )
+                    gr.Markdown(
+                        "For articles that do not name them (a plain .txt names none):",
+                        elem_id="newsqa-upload-hint",
+                    )
+                    with gr.Row():
+                        upload_outlet = gr.Textbox(label="Outlet", elem_id="newsqa-upload-outlet")
+                        upload_date = gr.Textbox(
+                            label="Date", placeholder=DATE_PLACEHOLDER, elem_id="newsqa-upload-date"
+                        )
+                        upload_link = gr.Textbox(
+                            label="Link",
+                            placeholder="https://…",
+                            elem_id="newsqa-upload-link",
+                        )
                     add = gr.Button("Add to the index", elem_id="newsqa-add-button")
                     added = gr.HTML("", elem_id="newsqa-upload-summary", js_on_load=None)
             with gr.Column(scale=2, min_width=320):
-                gr.Markdown("### Sources")
+                gr.Markdown("## Sources", elem_id="newsqa-sources-heading")
                 sources = gr.HTML(EMPTY_SOURCES, elem_id="newsqa-sources", js_on_load=None)
 
         asked = [question, turns, chat, sources, status]
         inputs = [question, turns, outlets, since, until]
-        # one named endpoint for clients (`/gradio_api/call/ask`); the button is the same call
-        question.submit(ask, inputs, asked, api_name="ask").then(None, js=FOCUS_QUESTION)
-        send.click(ask, inputs, asked, api_visibility="undocumented").then(None, js=FOCUS_QUESTION)
+        # one named endpoint for clients (`/gradio_api/call/ask`); the button and the examples
+        # are the same call, and share its limit of questions answered at once
+        together = {"concurrency_limit": ASK_CONCURRENCY, "concurrency_id": "ask"}
+        question.submit(ask, inputs, asked, api_name="ask", **together).then(
+            None, js=FOCUS_QUESTION
+        )
+        send.click(ask, inputs, asked, api_visibility="undocumented", **together).then(
+            None, js=FOCUS_QUESTION
+        )
+        examples.click(
+            ask_example, [examples, *inputs[1:]], asked, api_visibility="undocumented", **together
+        ).then(None, js=FOCUS_QUESTION)
         new.click(clear, None, [question, turns, chat, sources]).then(None, js=FOCUS_QUESTION)
-        examples.click(lambda sample: sample[0], examples, question)
-        add.click(upload, files, [added, status, outlets, examples, files])
-        demo.load(index_view, None, [status, outlets, examples])
+        add.click(
+            upload,
+            [files, upload_outlet, upload_date, upload_link],
+            [added, status, outlets, examples, files],
+        )
+        demo.load(index_view, None, [status, outlets, examples], show_progress="hidden")
     return demo
 
 
@@ -147,7 +209,16 @@ def launch_options() -> dict[str, Any]:
     """Everything the page needs is served by itself: system fonts, its own script and style."""
     import gradio as gr
 
-    theme = gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS)
+    # subdued text (hints, the status labels, folded sections) dark enough to read (WCAG AA)
+    # and white on the Ask button's orange at 4.5:1 or more (WCAG AA)
+    theme = gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS).set(
+        body_text_color_subdued="*neutral_600",
+        body_text_color_subdued_dark="*neutral_400",
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        button_primary_background_fill_dark="*primary_700",
+        button_primary_background_fill_hover_dark="*primary_800",
+    )
     return {
         "theme": theme,
         "css": asset("page.css"),
@@ -165,4 +236,10 @@ def launch(
 ) -> None:
     """Serve the page (building the sample index first when there is none)."""
     ensure_index(settings)
-    create_app(settings, qa).launch(server_name=host, server_port=port, **launch_options())
+    demo = create_app(settings, qa)
+    # quiet: Gradio's own lines (among them a hint to make a public share link) are not shown
+    demo.launch(
+        server_name=host, server_port=port, quiet=True, prevent_thread_lock=True, **launch_options()
+    )
+    print(f"newsqa: the chat page is at {demo.local_url} (Ctrl+C stops it)", flush=True)
+    demo.block_thread()

@@ -1,6 +1,6 @@
 """Adding articles from the page: uploaded files are checked against limits, saved with safe
-names in a folder under the index, and added through `NewsQA.add`; a summary says what
-happened to each."""
+names in a folder under the index, given the form's outlet, date and link where they name
+none, and added through `NewsQA.add`; a summary says what happened to each."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from typing import TypeVar
 
 from newsqa.api import NewsQA
 from newsqa.build.updates import BuildReport
+from newsqa.ingest import IngestLimits, load_paths
 from newsqa.ingest.detect import FORMATS_BY_SUFFIX
 from newsqa.progress import Progress
+from newsqa.ui.upload_details import UploadDetails
 
 T = TypeVar("T")
 
@@ -43,6 +45,7 @@ class UploadResult:
     report: BuildReport | None = None
     refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # read but rejected
+    notes: list[str] = field(default_factory=list)  # e.g. a form field that was not used
 
 
 class PageProgress(Progress):
@@ -78,9 +81,11 @@ def add_uploads(
     limits: Limits = Limits(),
     report: Callable[[float | None, str], object] | None = None,
     names: Sequence[str] | None = None,
+    details: UploadDetails | None = None,
 ) -> UploadResult:
     """Save `files` (their display `names`, by default their own) under the index's uploads
-    folder and add them; files over the limits are refused with the reason."""
+    folder and add them, with the outlet, date and link of `details` where an article has
+    none; files over the limits are refused with the reason."""
     result = UploadResult()
     names = [_base(n) for n in names] if names is not None else [Path(f).name for f in files]
     keep: list[tuple[Path, str]] = []
@@ -111,8 +116,16 @@ def add_uploads(
         target = _unique(folder / safe_name(name))
         shutil.copyfile(path, target)
         saved[str(target)] = name
-    progress = PageProgress(report) if report else False
-    result.report = qa.add(list(map(Path, saved)), progress=progress)
+    progress = PageProgress(report) if report else Progress.silent()
+    if details:
+        limits_read = IngestLimits.from_settings(qa.settings)
+        read = load_paths(list(map(Path, saved)), progress=progress, limits=limits_read)
+        articles, note = details.apply(read.articles)
+        result.notes += [note] if note else []
+        result.report = qa.add(articles, progress=progress)
+        result.report.rejected = [*read.rejected, *result.report.rejected]
+    else:
+        result.report = qa.add(list(map(Path, saved)), progress=progress)
     result.rejected = [(_shown(r.path, saved), r.reason) for r in result.report.rejected]
     return result
 
@@ -165,6 +178,7 @@ def summary_html(result: UploadResult) -> str:
         "<div class='newsqa-upload-summary'>"
         + (f"<table>{table}</table>" if table else "<p>Nothing was added.</p>")
         + (f"<ul class='newsqa-rejected'>{problems}</ul>" if problems else "")
+        + "".join(f"<p class='newsqa-note'>{escape(note)}</p>" for note in result.notes)
         + footer
         + "</div>"
     )
