@@ -8,7 +8,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -18,7 +18,7 @@ from newsqa.api import NewsQA
 from newsqa.build.updates import BuildReport
 from newsqa.ingest import IngestLimits, load_paths
 from newsqa.ingest.detect import FORMATS_BY_SUFFIX
-from newsqa.progress import Progress
+from newsqa.progress import Progress, Weight, counted
 from newsqa.ui.upload_details import UploadDetails
 
 T = TypeVar("T")
@@ -55,12 +55,16 @@ class PageProgress(Progress):
         super().__init__(True)
         self.report = report
 
-    def track(self, items: Iterable[T], label: str, unit: str = "items") -> Iterator[T]:
-        total = len(items) if isinstance(items, Sized) else None
-        for done, item in enumerate(items):
+    def track(
+        self, items: Iterable[T], label: str, unit: str = "items", weight: Weight | None = None
+    ) -> Iterator[T]:
+        items, total = counted(items, weight)
+        done = 0
+        for item in items:
             fraction = done / total if total else None
             self.report(fraction, f"{label}: {done}/{total or '?'} {unit}")
             yield item
+            done += weight(item) if weight else 1
         self.report(1.0 if total else None, f"{label}: done")
 
 
