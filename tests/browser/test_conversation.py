@@ -4,6 +4,7 @@ example asks it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,7 +50,7 @@ ANSWER_CONTROLS = {
 
 @pytest.mark.parametrize("width", [1400, 400])
 def test_long_conversation_keeps_the_newest_answer_in_view_and_every_control_free(
-    open_page: Any, width: int
+    open_page: Any, width: int, screenshots: Path | None
 ) -> None:
     page = open_page(width)
     for turn, question in enumerate(TURNS, 1):
@@ -74,6 +75,9 @@ def test_long_conversation_keeps_the_newest_answer_in_view_and_every_control_fre
     pane_box, box = pane.bounding_box(), page.locator(QUESTION_BOX).bounding_box()
     assert pane_box and box and pane_box["y"] + pane_box["height"] <= box["y"]
     assert page.locator(LAST_ANSWER).count() == len(TURNS)
+    if screenshots and width == 400:
+        page.locator(QUESTION_BOX).evaluate("el => el.scrollIntoView({ block: 'end' })")
+        page.screenshot(path=str(screenshots / "page-conversation-narrow.png"))
     # the sources panel of the newest answer is brought into view by its "Show sources"
     page.locator(LAST_ANSWER).last.locator("button.newsqa-show").click()
     panel = page.locator("#newsqa-sources .newsqa-turn-sources:not([hidden])")
