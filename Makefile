@@ -45,8 +45,10 @@ test-fast: $(STAMP)
 
 # The browser tests drive Debian's chromium through Playwright (no browser download).
 # Installed quietly with apt when missing; without apt or root the browser tests are skipped
-# (CI sets REQUIRE_BROWSER_TESTS=1, which turns that skip into a failure).
+# (CI sets REQUIRE_BROWSER_TESTS=1, which turns that skip into a failure). Their accessibility
+# check runs axe-core, installed with npm from tests/browser/package-lock.json (pinned, hashed).
 CHROMIUM := /usr/bin/chromium
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
 browser:
 	@[ -x $(CHROMIUM) ] || { command -v apt-get >/dev/null \
@@ -54,6 +56,9 @@ browser:
 		&& $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
 		&& $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; } \
 		|| echo "chromium not installed: the browser tests will be skipped"
+	@[ -f $(AXE) ] || { command -v npm >/dev/null \
+		&& npm ci --prefix tests/browser --no-audit --no-fund --silent; } \
+		|| echo "npm not found: the accessibility test will be skipped"
 
 # Retake the README's screenshots of the chat page (desktop and narrow) into docs/.
 screenshots: $(STAMP) browser

@@ -154,7 +154,7 @@ def test_other_format_version_is_named(index: Path) -> None:
 def test_damaged_or_missing_manifest_is_named(index: Path, tmp_path: Path) -> None:
     (index / MANIFEST).write_text("{not json")
     assert "is damaged" in _check(index)[0]
-    assert "no index at" in _check(tmp_path / "nowhere")[0]
+    assert f"no index in the folder '{tmp_path / 'nowhere'}'" in _check(tmp_path / "nowhere")[0]
 
 
 def test_leftover_staging_folder_is_a_note_not_a_fault(index: Path) -> None:

@@ -1,7 +1,8 @@
 """The chat server under a bounded load: 8 clients ask over HTTP (127.0.0.1 only) while an
-`add` of 100 articles runs and swaps the index; no request may fail.
+`add` of 100 articles runs and swaps the index; no request may fail. And 8 clients against
+one: the page answers several questions at once, each exactly as it answers it alone.
 
-Latencies are printed (run with `-s`), never asserted: docs/reliability.md records one run.
+Latencies are printed (run with `-s`), never asserted: docs/reliability.md records runs.
 """
 
 from __future__ import annotations
@@ -213,10 +214,85 @@ def test_server_answers_under_load_while_add_swaps_the_index(
     )
 
 
+def p95(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
 def summary(latencies: list[float]) -> str:
     ordered = sorted(latencies)
-    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
     return (
         f"n={len(ordered)} p50 {statistics.median(ordered) * 1000:.0f} ms, "
-        f"p95 {p95 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms"
+        f"p95 {p95(ordered) * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms"
+    )
+
+
+ROUNDS_ALONE = 5  # each question asked this many times by a client on its own
+QUESTIONS_TOGETHER = 25  # per client, with 8 clients at once
+
+
+def ask_anew(client: Any, question: str) -> tuple[str, str]:
+    """(reply bubble, sources panel) for a question that starts a new conversation (the
+    client's session would otherwise carry its earlier questions as history)."""
+    client.reset_session()
+    reply, sources, _status = ask(client, question)
+    return reply, sources
+
+
+def test_eight_clients_get_the_answers_one_client_gets(server: tuple[str, Settings]) -> None:
+    from gradio_client import Client
+
+    url, _ = server
+    alone = Client(url, verbose=False, download_files=False)
+    expected: dict[str, tuple[str, str]] = {}
+    single: list[float] = []
+    for _ in range(ROUNDS_ALONE):
+        for question in QUESTIONS:
+            begun = time.perf_counter()
+            answered = ask_anew(alone, question)
+            single.append(time.perf_counter() - begun)
+            assert expected.setdefault(question, answered) == answered
+
+    clients = [Client(url, verbose=False, download_files=False) for _ in range(CLIENTS)]
+    load = Load()
+    deadline = time.monotonic() + LOAD_DEADLINE_S
+
+    def client_loop(n: int, client: Any) -> None:
+        for i in range(QUESTIONS_TOGETHER):
+            if time.monotonic() > deadline:
+                with load.lock:
+                    load.errors.append(f"client {n}: deadline passed after {i} questions")
+                return
+            question = QUESTIONS[(n + i) % len(QUESTIONS)]
+            begun = time.perf_counter()
+            try:
+                answered = ask_anew(client, question)
+            except BaseException as exc:  # any error at all fails the test
+                with load.lock:
+                    load.errors.append(f"client {n}, question {i}: {exc!r}")
+                continue
+            took = time.perf_counter() - begun
+            with load.lock:
+                load.latencies.append(took)
+                if answered != expected[question]:
+                    load.errors.append(f"client {n}, {question!r}: {answered[0][:300]}")
+
+    threads = [
+        threading.Thread(target=client_loop, args=(n, c), daemon=True)
+        for n, c in enumerate(clients)
+    ]
+    t0 = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(1.0, deadline - time.monotonic() + 5))
+        assert not thread.is_alive(), "a client is still running past the deadline"
+    wall = time.monotonic() - t0
+
+    assert load.errors == []
+    assert len(load.latencies) == CLIENTS * QUESTIONS_TOGETHER
+    ratio = p95(load.latencies) / p95(single)
+    print(
+        f"\n1 client: {summary(single)}\n{CLIENTS} clients: {summary(load.latencies)} "
+        f"({len(load.latencies) / wall:.1f} questions/s); p95 {ratio:.1f}x the single client's"
     )

@@ -16,7 +16,7 @@ from newsqa.build.updates import build_from_articles
 from newsqa.cli import app
 from newsqa.config import Settings
 from newsqa.embedding import Embedder
-from newsqa.ui.status import example_questions
+from newsqa.ui.examples import example_questions
 
 pytestmark = [pytest.mark.scale, pytest.mark.model, pytest.mark.usefixtures("milvus_extra")]
 

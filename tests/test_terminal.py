@@ -48,6 +48,7 @@ def _inert(output: str) -> None:
     assert "evil.example" not in output
 
 
+@pytest.mark.model
 def test_build_add_and_ask_print_escape_sequences_inert(tmp_path: Path) -> None:
     index = tmp_path / "index"
     built = runner.invoke(app, ["build", str(_archive(tmp_path / "news")), "--index", str(index)])

@@ -24,10 +24,16 @@ from newsqa.rendering import copy_markdown
 from newsqa.ui import create_app, ensure_index
 from newsqa.ui.bubbles import conversation_html
 from newsqa.ui.conversation import Conversation, render
+from newsqa.ui.examples import (
+    example_questions,
+    headline_names,
+    question_about,
+    question_from_title,
+)
 from newsqa.ui.page import upload_folder
 from newsqa.ui.source_cards import cited_paragraphs, sources_content
-from newsqa.ui.status import example_questions, question_from_title
 from newsqa.ui.turns import Filters, Turn
+from newsqa.ui.upload_details import UploadDetails
 from newsqa.ui.uploads import (
     UPLOADS,
     Limits,
@@ -301,19 +307,71 @@ def test_an_upload_waiting_for_another_writer_says_so_and_gives_up(
     assert qa.store.catalogue.article_count() == 1
 
 
+def test_upload_form_gives_outlet_date_and_link_to_articles_without_them(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    settings = Settings(index_dir=tmp_path / "index")
+    qa = NewsQA(settings, embedder)
+    qa.rebuild([_jsonl(tmp_path / "base.jsonl", "Harbour opens")])
+    note = tmp_path / "ferry.txt"
+    note.write_text("Ferry service resumes\n\nThe island ferry sailed again on Friday.\n")
+    details = UploadDetails.read(" Island Post ", "3 May 2024", "https://post.example/ferry")
+    result = add_uploads(qa, [note], details=details)
+    assert result.report is not None and result.report.added == 1
+    answer = qa.ask("When did the island ferry sail again?")
+    [cited] = {(c.source, c.published_at, c.url) for c in answer.citations}
+    assert cited == ("Island Post", "2024-05-03T00:00:00+00:00", "https://post.example/ferry")
+
+    # an article's own outlet is kept; one link cannot be given to two articles
+    records = [
+        {"title": "Market moves", "body": "The market moved on Monday.", "source": "Wire"},
+        {"title": "Zoo grows", "body": "The zoo grew on Tuesday, keepers said."},
+    ]
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("".join(json.dumps(r) + "\n" for r in records))
+    result = add_uploads(
+        qa, [batch], details=UploadDetails.read("Island Post", "", "https://x.example")
+    )
+    assert result.report is not None and result.report.added == 2
+    assert "link was not used" in summary_html(result)
+    outlets = {c.title: c.source for c in qa.ask("What did the zoo do on Tuesday?").citations}
+    assert outlets["Zoo grows"] == "Island Post"
+    assert {c.source for c in qa.ask("When did the market move?").citations} == {"Wire"}
+    with pytest.raises(ValueError, match="cannot read the date"):
+        UploadDetails.read("", "the day after never", "")
+    with pytest.raises(ValueError, match="not an http"):
+        UploadDetails.read("", "", "javascript:alert(1)")
+    assert not UploadDetails.read(" ", " ", " ")
+
+
 def test_example_questions_are_answered_from_the_newest_articles(sample_index: Path) -> None:
     qa = NewsQA.open(sample_index)
     [(title, _)] = qa.store.catalogue.recent_headlines(5)
     examples = example_questions(qa)
-    assert examples
+    # the sample's headline names nothing its story mentions: its summary's names are asked
+    assert examples == ["What do the articles say about Putin and Russia?"]
     for question in examples:
         answer = qa.ask(question)
         assert not answer.abstained and answer.citations[0].title == title
-    assert (
-        question_from_title("  Bridge   reopens. ")
-        == "What do the articles say about Bridge reopens?"
+
+
+def test_examples_read_as_questions_a_person_would_ask(sample_index: Path) -> None:
+    qa = NewsQA.open(sample_index)
+    story = "Ukraine said on Monday that Russia shelled the port. Ukraine and Russia met."
+    title = "With hopes of victory fading, Ukraine's fight against Russia could get even harder"
+    assert question_from_title(title) == ""  # a statement is never asked as a cut headline
+    assert question_about(headline_names(qa, title, story)) == (
+        "What do the articles say about Ukraine and Russia?"
     )
-    assert question_from_title("") == ""
+    tiktok = "TikTok tracks users. The regulator fined TikTok. A mass breach, it said."
+    assert headline_names(qa, "‘Mass breach of privacy’: TikTok under fire", tiktok) == ["TikTok"]
+    nascar = "Autosport named its top 50. NASCAR drivers were left out; NASCAR fans were angry."
+    names = headline_names(qa, "Major NASCAR Snubs as Autosport Releases the Top 50", nascar)
+    assert names == []  # Title Case words and names the story uses once are no topic
+    question = "Are NBA Christmas Day Games a Better Tradition Than NFL Thanksgiving Day Games?"
+    assert question_from_title(f"  {question} ") == question
+    assert question_from_title("Why the Apple Watch is being banned — and how to avoid it") == ""
+    assert question_about([]) == "" and question_from_title("") == ""
 
 
 def test_serve_binds_localhost_by_default_and_takes_host_and_port(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator, Sized
 from typing import TypeVar
 
 T = TypeVar("T")
+Weight = Callable[[T], int]  # how many units one item counts for (a group of 512 chunks: 512)
 
 
 class Progress:
@@ -18,7 +19,10 @@ class Progress:
     def silent(cls) -> Progress:
         return cls(False)
 
-    def track(self, items: Iterable[T], label: str, unit: str = "items") -> Iterator[T]:
+    def track(
+        self, items: Iterable[T], label: str, unit: str = "items", weight: Weight | None = None
+    ) -> Iterator[T]:
+        """Yield `items`, counting `unit`s: one per item, or `weight(item)` of them."""
         if not self.enabled:
             yield from items
             return
@@ -32,7 +36,7 @@ class Progress:
         )
         from rich.progress import Progress as RichProgress
 
-        total = len(items) if isinstance(items, Sized) else None
+        items, total = counted(items, weight)
         with RichProgress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -46,8 +50,24 @@ class Progress:
             task = bar.add_task(label, total=total, unit=unit, rate="")
             for item in items:
                 yield item
-                bar.advance(task)
+                bar.advance(task, weight(item) if weight else 1)
                 elapsed = bar.tasks[0].elapsed or 0.0
-                done = bar.tasks[0].completed
-                if elapsed > 0:
-                    bar.update(task, rate=f"{done / elapsed:.1f} {unit}/s")
+                bar.update(task, rate=rate_text(bar.tasks[0].completed, elapsed, unit))
+
+
+def counted(items: Iterable[T], weight: Weight | None) -> tuple[Iterable[T], int | None]:
+    """The items (listed when they must be weighed first) and their total in units."""
+    if weight is not None:
+        listed = list(items)
+        return listed, sum(weight(item) for item in listed)
+    return items, (len(items) if isinstance(items, Sized) else None)
+
+
+def rate_text(done: float, elapsed: float, unit: str) -> str:
+    """ "85.3 chunks/s", or per minute when under one a second ("0.0 groups/s" said nothing)."""
+    if done <= 0 or elapsed <= 0:
+        return ""
+    per_second = done / elapsed
+    if per_second >= 1:
+        return f"{per_second:.1f} {unit}/s"
+    return f"{per_second * 60:.1f} {unit}/min"

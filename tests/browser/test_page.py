@@ -9,26 +9,12 @@ from typing import Any
 
 import pytest
 
+from browser.driving import TIMEOUT_MS, ask
 from browser.fixture_articles import ARTICLES, UPLOADED, write_jsonl
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_MS = 60_000
 BRIDGE_QUESTION = "Who reopened the Riverside bridge and how long will its cables last?"
-
-
-def ask(page: Any, question: str) -> Any:
-    """Type the question, press Enter, and return the new reply bubble."""
-    before = page.locator("#newsqa-conversation .newsqa-bubble.newsqa-question").count()
-    box = page.locator("#newsqa-question textarea")
-    box.fill(question)
-    box.press("Enter")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#newsqa-conversation .newsqa-question').length > n",
-        arg=before,
-        timeout=TIMEOUT_MS,
-    )
-    return page.locator("#newsqa-conversation .newsqa-bubble:not(.newsqa-question)").last
 
 
 def test_cited_answer_with_source_cards(open_page: Any, screenshots: Path | None) -> None:

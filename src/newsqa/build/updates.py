@@ -299,6 +299,6 @@ def _embed(texts: list[str], embedder: Embedder, batch_size: int, progress: Prog
     order = np.argsort([len(t) for t in texts], kind="stable")
     groups = [order[i : i + EMBED_GROUP] for i in range(0, len(order), EMBED_GROUP)]
     vectors = np.empty((len(texts), embedder.dimension), dtype=np.float32)
-    for rows in progress.track(groups, f"Embedding {len(texts)} chunks", unit="groups"):
+    for rows in progress.track(groups, "Embedding", unit="chunks", weight=len):
         vectors[rows] = embedder.encode([texts[i] for i in rows], batch_size=batch_size)
     return vectors

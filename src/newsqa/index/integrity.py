@@ -68,7 +68,7 @@ def check_index(index_dir: Path | str, model: str | None = None) -> IntegrityRep
         retired = retired_indexes(index_dir)
         if retired and not index_dir.exists():
             problem = (
-                f"no index at {index_dir}: a write was interrupted mid-swap and "
+                f"no index in the folder '{index_dir}': a write was interrupted mid-swap and "
                 f"{retired[-1].name} holds the previous index"
             )
             rebuild = f"run `newsqa add PATH... --index {index_dir}`: it puts that index back first"

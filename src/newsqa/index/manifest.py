@@ -46,7 +46,8 @@ class Manifest:
         path = index_dir / MANIFEST
         if not path.exists():
             raise IndexUnavailable(
-                f"no index at {index_dir} (missing {MANIFEST}); build one with `newsqa build PATH...`"
+                f"no index in the folder '{index_dir}' (it has no {MANIFEST}); build one with "
+                f"`newsqa build PATH... --index {index_dir}`"
             )
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

@@ -1,5 +1,6 @@
 """The conversation as HTML: each question with its filters, each answer's lead with linked
-[n] markers, its supporting quotes folded, and a copy-as-Markdown action."""
+[n] markers, its supporting quotes folded, and a copy-as-Markdown action, all in a pane that
+scrolls within itself."""
 
 from __future__ import annotations
 
@@ -10,19 +11,31 @@ from newsqa.records import ABSTAIN_TEXT, Answer, Citation
 from newsqa.rendering import copy_markdown
 from newsqa.ui.turns import Turn
 
-EMPTY = (
+
+def pane(content: str) -> str:
+    """The conversation's own scrolling pane (Gradio's container of it is styled inline, so
+    the page sizes and scrolls this element instead); keyboard users can scroll it too."""
+    return (
+        f"<div class='newsqa-log' role='log' aria-label='Conversation' tabindex='0'>{content}</div>"
+    )
+
+
+EMPTY = pane(
     "<div class='newsqa-empty'>Ask a question about the articles. Every sentence of an "
     "answer is quoted from an article, with a numbered link to its source.</div>"
 )
 
 
 def conversation_html(turns: Sequence[Turn]) -> str:
-    """All turns, oldest first; the last answer is the selected one."""
+    """All turns, oldest first, in the scrolling pane; the last answer is the selected one."""
     if not turns:
         return EMPTY
     last = len(turns) - 1
-    return "".join(
-        question_html(turn) + reply_html(turn.key, turn, i == last) for i, turn in enumerate(turns)
+    return pane(
+        "".join(
+            question_html(turn) + reply_html(turn.key, turn, i == last)
+            for i, turn in enumerate(turns)
+        )
     )
 
 

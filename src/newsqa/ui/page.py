@@ -14,11 +14,13 @@ from newsqa.config import Settings
 from newsqa.index.manifest import MANIFEST, IndexUnavailable
 from newsqa.ui.bubbles import EMPTY as EMPTY_CONVERSATION
 from newsqa.ui.conversation import Conversation, render
+from newsqa.ui.examples import ExampleShelf
 from newsqa.ui.filters import OutletFilter
 from newsqa.ui.hosts import HostGuard, HostPolicy
 from newsqa.ui.source_cards import EMPTY as EMPTY_SOURCES
-from newsqa.ui.status import example_questions, status_html
+from newsqa.ui.status import status_html
 from newsqa.ui.turns import Filters, Turn
+from newsqa.ui.upload_details import UploadDetails
 from newsqa.ui.uploads import ACCEPTED, MAX_FILE_BYTES, Limits, summary_html, upload_from_page
 
 SYSTEM_FONTS = [
@@ -32,20 +34,29 @@ SYSTEM_FONTS = [
 ]
 MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
 FOCUS_QUESTION = "() => { document.querySelector('#newsqa-question textarea')?.focus(); }"
-DATE_HINT = "e.g. 2024-03-01 or 1 Mar 2024"
+DATE_PLACEHOLDER = "2024-03-01"
+DATE_HINT = "Dates in any common style: 2024-03-01, 1 Mar 2024, March 2024."
+# questions answered at once (answering only reads the index, and each page session keeps its
+# own turns); Gradio's default is one at a time
+ASK_CONCURRENCY = 4
 # "Add to the index" sends the uploaded files' paths and own names as plain data, so that
 # Gradio's check of its inputs cannot fail the whole batch over one dot-file; the paths are
 # checked by `uploads.received_files` instead.
 UPLOADED_FILES = (
-    "(files, received, selected) => "
-    "[null, (files || []).map((f) => ({path: f.path, name: f.orig_name || ''})), selected]"
+    "(files, received, selected, outlet, published, link) => "
+    "[null, (files || []).map((f) => ({path: f.path, name: f.orig_name || ''})), "
+    "selected, outlet, published, link]"
 )
 
 
 def ensure_index(settings: Settings) -> None:
     """Build the built-in sample index when the index folder holds none."""
     if not (settings.index_dir / MANIFEST).exists():
-        print(f"No index in {settings.index_dir}: building the built-in sample article…")
+        print(
+            f"No index in the folder '{settings.index_dir}' yet: building the built-in sample "
+            "article (`newsqa build PATH... --index "
+            f"{settings.index_dir}` indexes your own)…"
+        )
         build_sample_index(settings, progress=True)
 
 
@@ -63,6 +74,7 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
         qa.warm_up()  # the first question of a fresh page is then as fast as the rest
     limits = limits or Limits()
     conversation = Conversation(qa)
+    shelf = ExampleShelf(qa)
 
     def outlet_filter(selected: list[str] | None) -> OutletFilter:
         """The selection checked against the index as it is now (another tab, `newsqa add`
@@ -101,12 +113,17 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
             return gr.skip(), ""
         return outlets_view(outlet_filter(selected))
 
+    def ask_example(
+        sample: list[str], turns: list[Turn], outlets: list[str], since: str, until: str
+    ) -> tuple[Any, ...]:
+        return ask(sample[0] if sample else "", turns, outlets, since, until)
+
     def clear() -> tuple[Any, ...]:
         return "", [], EMPTY_CONVERSATION, EMPTY_SOURCES
 
     def index_view(selected: list[str] | None = None) -> tuple[Any, ...]:
         try:
-            examples = [[q] for q in example_questions(qa)]
+            examples = [[q] for q in shelf.questions()]
         except IndexUnavailable:
             examples = []
         return (
@@ -119,13 +136,29 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
         files: Any,
         received: list[dict[str, str]] | None,
         selected: list[str] | None,
+        outlet: str,
+        published: str,
+        link: str,
         progress: Any = gr.Progress(),  # noqa: B008 - how Gradio passes its progress bar
     ) -> tuple[Any, ...]:
         if not received:
             return ("<p>Choose one or more files first.</p>", *index_view(selected), None)
         try:
+            details = UploadDetails.read(outlet or "", published or "", link or "")
+        except ValueError as exc:
+            return (
+                f"<p class='newsqa-rejected'>Nothing was added: {escape(str(exc))}.</p>",
+                *index_view(selected),
+                gr.skip(),
+            )
+        try:
             result = upload_from_page(
-                qa, received, upload_folder(), limits, report=lambda f, d: progress(f, desc=d)
+                qa,
+                received,
+                upload_folder(),
+                limits,
+                report=lambda f, d: progress(f, desc=d),
+                details=details,
             )
         except IndexUnavailable as exc:  # a damaged index refuses writes: say what repairs it
             return (
@@ -167,15 +200,16 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
                             elem_id="newsqa-outlets",
                         )
                         since = gr.Textbox(
-                            label="From", placeholder=DATE_HINT, elem_id="newsqa-since"
+                            label="From", placeholder=DATE_PLACEHOLDER, elem_id="newsqa-since"
                         )
                         until = gr.Textbox(
-                            label="Until", placeholder=DATE_HINT, elem_id="newsqa-until"
+                            label="Until", placeholder=DATE_PLACEHOLDER, elem_id="newsqa-until"
                         )
+                    gr.Markdown(DATE_HINT, elem_id="newsqa-date-hint")
                     outlet_note = gr.HTML("", elem_id="newsqa-outlet-note", js_on_load=None)
                 examples = gr.Dataset(
                     components=[question],
-                    samples=[[q] for q in example_questions(qa)],
+                    samples=[[q] for q in shelf.questions()],
                     label="Examples from the newest articles",
                     elem_id="newsqa-examples",
                 )
@@ -190,33 +224,62 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
                         elem_id="newsqa-files",
                     )
                     received = gr.JSON(None, visible=False, elem_id="newsqa-received")
+                    gr.Markdown(
+                        "For articles that do not name them (a plain .txt names none):",
+                        elem_id="newsqa-upload-hint",
+                    )
+                    with gr.Row():
+                        upload_outlet = gr.Textbox(label="Outlet", elem_id="newsqa-upload-outlet")
+                        upload_date = gr.Textbox(
+                            label="Date", placeholder=DATE_PLACEHOLDER, elem_id="newsqa-upload-date"
+                        )
+                        upload_link = gr.Textbox(
+                            label="Link",
+                            placeholder="https://…",
+                            elem_id="newsqa-upload-link",
+                        )
                     add = gr.Button("Add to the index", elem_id="newsqa-add-button")
                     added = gr.HTML("", elem_id="newsqa-upload-summary", js_on_load=None)
             with gr.Column(scale=2, min_width=320):
-                gr.Markdown("### Sources")
+                gr.Markdown("## Sources", elem_id="newsqa-sources-heading")
                 sources = gr.HTML(EMPTY_SOURCES, elem_id="newsqa-sources", js_on_load=None)
 
         asked = [question, turns, chat, sources, status]
         inputs = [question, turns, outlets, since, until]
 
-        # one named endpoint for clients (`/gradio_api/call/ask`); the button is the same call
+        # one named endpoint for clients (`/gradio_api/call/ask`); the button and the examples
+        # are the same call, and share its limit of questions answered at once
+        together = {"concurrency_limit": ASK_CONCURRENCY, "concurrency_id": "ask"}
+
         def then_refresh_filter(event: Any) -> None:
             """After a question: the outlet filter checked against the index, focus back."""
             event.then(
                 filter_view, outlets, [outlets, outlet_note], queue=False, api_visibility="private"
             ).then(None, js=FOCUS_QUESTION)
 
-        then_refresh_filter(question.submit(ask, inputs, asked, api_name="ask"))
-        then_refresh_filter(send.click(ask, inputs, asked, api_visibility="undocumented"))
+        then_refresh_filter(question.submit(ask, inputs, asked, api_name="ask", **together))
+        then_refresh_filter(
+            send.click(ask, inputs, asked, api_visibility="undocumented", **together)
+        )
+        then_refresh_filter(
+            examples.click(
+                ask_example,
+                [examples, *inputs[1:]],
+                asked,
+                api_visibility="undocumented",
+                **together,
+            )
+        )
         new.click(clear, None, [question, turns, chat, sources]).then(None, js=FOCUS_QUESTION)
-        examples.click(lambda sample: sample[0], examples, question)
         add.click(
             upload,
-            [files, received, outlets],
+            [files, received, outlets, upload_outlet, upload_date, upload_link],
             [added, status, outlets, outlet_note, examples, files],
             js=UPLOADED_FILES,
         )
-        demo.load(index_view, None, [status, outlets, outlet_note, examples])
+        demo.load(
+            index_view, None, [status, outlets, outlet_note, examples], show_progress="hidden"
+        )
     return demo
 
 
@@ -234,7 +297,16 @@ def launch_options(host: str = "127.0.0.1", allowed_hosts: Iterable[str] = ()) -
     import gradio as gr
     from starlette.middleware import Middleware
 
-    theme = gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS)
+    # subdued text (hints, the status labels, folded sections) dark enough to read (WCAG AA)
+    # and white on the Ask button's orange at 4.5:1 or more (WCAG AA)
+    theme = gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS).set(
+        body_text_color_subdued="*neutral_600",
+        body_text_color_subdued_dark="*neutral_400",
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        button_primary_background_fill_dark="*primary_700",
+        button_primary_background_fill_hover_dark="*primary_800",
+    )
     policy = HostPolicy.for_server(host, allowed_hosts)
     return {
         "theme": theme,
@@ -254,8 +326,17 @@ def launch(
 ) -> None:
     """Serve the page (building the sample index first when there is none)."""
     ensure_index(settings)
-    options = launch_options(host, allowed_host_names(settings.allowed_hosts))
-    create_app(settings, qa).launch(server_name=host, server_port=port, **options)
+    demo = create_app(settings, qa)
+    # quiet: Gradio's own lines (among them a hint to make a public share link) are not shown
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        quiet=True,
+        prevent_thread_lock=True,
+        **launch_options(host, allowed_host_names(settings.allowed_hosts)),
+    )
+    print(f"newsqa: the chat page is at {demo.local_url} (Ctrl+C stops it)", flush=True)
+    demo.block_thread()
 
 
 def allowed_host_names(setting: str) -> list[str]:

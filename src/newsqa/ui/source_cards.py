@@ -104,7 +104,7 @@ def _card(turn: int, citations: list[Citation], body: str) -> str:
     )
     return (
         f'<article class="newsqa-card" id="newsqa-src-{turn}-{n}" data-n="{n}">'
-        f"<h4><span class='newsqa-n'>[{n}]</span> {escape(first.title)}</h4>"
+        f"<h3><span class='newsqa-n'>[{n}]</span> {escape(first.title)}</h3>"
         f"<p class='newsqa-meta'>{meta}</p>{paragraphs}</article>"
     )
 

@@ -1,7 +1,7 @@
 """Adding articles from the page: each uploaded file is judged on its own (type, limits),
-saved with a safe name in a folder under the index and added through `NewsQA.add`; files
-refused or rejected whole are not kept, nor are Gradio's temporary copies; a summary says
-what happened to each."""
+saved with a safe name in a folder under the index, given the form's outlet, date and link
+where it names none, and added through `NewsQA.add`; files refused or rejected whole are not
+kept, nor are Gradio's temporary copies; a summary says what happened to each."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import shutil
 import stat
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -21,9 +21,10 @@ from newsqa.api import NewsQA
 from newsqa.build.updates import BuildReport
 from newsqa.index.manifest import IndexUnavailable
 from newsqa.index.staging import waiting_for_writers, writer_lock
-from newsqa.ingest import Rejection
+from newsqa.ingest import IngestLimits, Rejection, load_paths
 from newsqa.ingest.detect import FORMATS_BY_SUFFIX, suffix_of
-from newsqa.progress import Progress
+from newsqa.progress import Progress, Weight, counted
+from newsqa.ui.upload_details import UploadDetails
 
 T = TypeVar("T")
 
@@ -50,6 +51,7 @@ class UploadResult:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # read but rejected
     error: str = ""  # why nothing was added at all (another writer held the index, ...)
+    notes: list[str] = field(default_factory=list)  # e.g. a form field that was not used
 
 
 class PageProgress(Progress):
@@ -59,9 +61,12 @@ class PageProgress(Progress):
         super().__init__(True)
         self.report = report
 
-    def track(self, items: Iterable[T], label: str, unit: str = "items") -> Iterator[T]:
-        total = len(items) if isinstance(items, Sized) else None
-        for done, item in enumerate(items):
+    def track(
+        self, items: Iterable[T], label: str, unit: str = "items", weight: Weight | None = None
+    ) -> Iterator[T]:
+        items, total = counted(items, weight)
+        done = 0
+        for item in items:
             fraction = done / total if total else None
             self.report(fraction, f"{label}: {done}/{total or '?'} {unit}")
             yield item
@@ -129,12 +134,15 @@ def upload_from_page(
     upload_folder: Path,
     limits: Limits = Limits(),
     report: Callable[[float | None, str], object] | None = None,
+    details: UploadDetails | None = None,
 ) -> UploadResult:
-    """The page's "Add to the index": each uploaded file judged on its own, the rest added,
-    and Gradio's temporary copies removed whatever happened."""
+    """The page's "Add to the index": each uploaded file judged on its own, the rest added
+    (with the form's outlet, date and link where they name none), and Gradio's temporary
+    copies removed whatever happened."""
     files, refused = received_files(entries, upload_folder)
     try:
-        result = add_uploads(qa, [p for p, _ in files], limits, report, names=[n for _, n in files])
+        paths, names = [p for p, _ in files], [n for _, n in files]
+        result = add_uploads(qa, paths, limits, report, names=names, details=details)
     finally:
         discard_received(files, upload_folder)
     result.refused[:0] = refused
@@ -147,10 +155,12 @@ def add_uploads(
     limits: Limits = Limits(),
     report: Callable[[float | None, str], object] | None = None,
     names: Sequence[str] | None = None,
+    details: UploadDetails | None = None,
 ) -> UploadResult:
     """Save `files` (their display `names`, by default their own) under the index's uploads
     folder and add them; each file over a limit or of a type newsqa does not read is refused
-    by name with the reason, and the others are added. The copies of files refused or
+    by name with the reason, and the others are added, with the outlet, date and link of
+    `details` where an article has none. The copies of files refused or
     rejected whole are removed again; the whole upload waits for another writer at most
     `settings.upload_wait_seconds`, saying so."""
     result = UploadResult()
@@ -167,7 +177,7 @@ def add_uploads(
     if not keep:
         return result
     index_dir = Path(qa.settings.index_dir).absolute()
-    progress = PageProgress(report) if report else False
+    progress = PageProgress(report) if report else Progress.silent()
     notify = (lambda message: report(None, message)) if report else (lambda message: None)
     try:
         with (
@@ -184,7 +194,7 @@ def add_uploads(
                     target = _unique(folder / safe_name(name))
                     shutil.copyfile(path, target)
                     saved[str(target)] = name
-                result.report = qa.add(list(map(Path, saved)), progress=progress)
+                result.report = _add_saved(qa, list(map(Path, saved)), details, progress, result)
             except BaseException:
                 shutil.rmtree(folder, ignore_errors=True)  # nothing of it was added
                 raise
@@ -194,6 +204,24 @@ def add_uploads(
         return result
     result.rejected = [(_shown(r.path, saved), r.reason) for r in result.report.rejected]
     return result
+
+
+def _add_saved(
+    qa: NewsQA,
+    saved: list[Path],
+    details: UploadDetails | None,
+    progress: Progress,
+    result: UploadResult,
+) -> BuildReport:
+    """Add the saved files; the form's outlet, date and link go to articles that lack them."""
+    if not details:
+        return qa.add(saved, progress=progress)
+    read = load_paths(saved, progress=progress, limits=IngestLimits.from_settings(qa.settings))
+    articles, note = details.apply(read.articles)
+    result.notes += [note] if note else []
+    report = qa.add(articles, progress=progress)
+    report.rejected = [*read.rejected, *report.rejected]
+    return report
 
 
 def _refusal(path: Path, name: str, position: int, total: int, limits: Limits) -> str:
@@ -274,6 +302,7 @@ def summary_html(result: UploadResult) -> str:
         + error
         + (f"<table>{table}</table>" if table else "<p>Nothing was added.</p>")
         + (f"<ul class='newsqa-rejected'>{problems}</ul>" if problems else "")
+        + "".join(f"<p class='newsqa-note'>{escape(note)}</p>" for note in result.notes)
         + footer
         + "</div>"
     )

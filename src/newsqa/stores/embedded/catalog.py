@@ -78,11 +78,12 @@ class ChunkCatalog:
         """Rows allowed by `scope` (None: all rows); remembered per scope."""
         if scope.unrestricted:
             return None
-        if scope not in self._masks:
+        found = self._masks.get(scope)  # one lookup: another question may clear the dict
+        if found is None:
             if len(self._masks) > 256:
                 self._masks.clear()
-            self._masks[scope] = self._mask(scope)
-        return self._masks[scope]
+            found = self._masks[scope] = self._mask(scope)
+        return found
 
     def _mask(self, scope: Scope) -> np.ndarray:
         """Each article is judged once, then its verdict is spread over its chunk rows."""

@@ -112,8 +112,9 @@ class SelectorCache:
         import faiss
 
         key = id(allowed)
-        if key in self._made and self._made[key][0] is allowed:
-            return self._made[key][2]
+        made = self._made.get(key)  # one lookup: another question may clear the dict
+        if made is not None and made[0] is allowed:
+            return made[2]
         if len(self._made) > 256:
             self._made.clear()
         size = int(ids.max()) + 1 if len(ids) else 1

@@ -1,5 +1,6 @@
 // newsqa chat page: [n] links bring their source card into view, answers select their
-// sources panel, and "Copy as Markdown" copies an answer with its numbered sources.
+// sources panel, "Copy as Markdown" copies an answer with its numbered sources, and the
+// conversation pane scrolls to the newest question and answer each time it is redrawn.
 (() => {
   if (window.newsqaPage) return;
   window.newsqaPage = true;
@@ -42,6 +43,34 @@
     setTimeout(() => { button.textContent = "Copy as Markdown"; }, 2000);
   };
 
+  // Each answer redraws the pane: show the newest question at its top (or the end of the
+  // conversation when that is shorter than the pane), once per drawn pane.
+  const showNewest = () => {
+    document.querySelectorAll(".newsqa-log:not([data-scrolled])").forEach((log) => {
+      log.dataset.scrolled = "1";
+      const questions = log.querySelectorAll(".newsqa-question");
+      const newest = questions[questions.length - 1];
+      log.scrollTop = newest ? newest.offsetTop - 8 : 0;
+    });
+  };
+  // Gradio names its drop zone "Click to upload or drop files" while it shows "Drop File Here
+  // - or - Click to Upload": screen-reader users hear what sighted users read (WCAG 2.5.3).
+  const nameDropZones = () => {
+    document.querySelectorAll(".upload-container[aria-label]").forEach((zone) => {
+      const shown = zone.innerText.replace(/\s+/g, " ").trim();
+      if (shown && zone.getAttribute("aria-label") !== shown) zone.setAttribute("aria-label", shown);
+    });
+  };
+  const redrawn = () => { showNewest(); nameDropZones(); };
+  new MutationObserver(redrawn).observe(document.body, { childList: true, subtree: true });
+  redrawn();
+
+  const showSources = (turn) => {
+    selectTurn(turn);
+    const panel = document.querySelector(`.newsqa-turn-sources[data-turn="${turn}"]`);
+    if (panel) panel.scrollIntoView({ behavior: "smooth", block: "nearest" });
+  };
+
   document.addEventListener("click", (event) => {
     const target = event.target instanceof Element ? event.target : null;
     if (!target) return;
@@ -56,6 +85,11 @@
       const bubble = copy.closest(".newsqa-answer");
       const source = bubble && bubble.querySelector("textarea.newsqa-markdown");
       if (source) copyText(source.value, copy);
+      return;
+    }
+    const show = target.closest("button.newsqa-show");
+    if (show) {
+      showSources(show.dataset.turn);
       return;
     }
     const bubble = target.closest(".newsqa-answer");
