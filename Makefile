@@ -11,7 +11,7 @@ LOCK_VENV := .venv-lock
 SCALE_LOCK := requirements-scale.lock
 SCALE_STAMP := $(VENV)/.scale-installed
 
-.PHONY: run test lint format lock lock-scale clean browser screenshots
+.PHONY: run test bench lint format lock lock-scale clean browser screenshots
 
 $(STAMP): $(LOCK) pyproject.toml
 	rm -rf $(VENV)
@@ -33,6 +33,13 @@ run: $(STAMP)
 
 test: $(STAMP) $(SCALE_STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# Speed and memory benchmarks (benchmarks/, not part of the package) into docs/performance.md;
+# options in BENCH, e.g. make bench BENCH="--corpus CORPUS.json --queries DEV.json --peers"
+# (`python -m benchmarks --help` lists them).
+BENCH ?=
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(BENCH)
 
 # The browser tests drive Debian's chromium through Playwright (no browser download).
 # Installed quietly with apt when missing; without apt or root the browser tests are skipped
