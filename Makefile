@@ -12,7 +12,7 @@ LOCK_VENV := .venv-lock
 SCALE_LOCK := requirements-scale.lock
 SCALE_STAMP := $(VENV)/.scale-installed
 
-.PHONY: run test test-fast lint format lock lock-scale clean browser screenshots
+.PHONY: run test test-fast bench lint format lock lock-scale clean browser screenshots
 
 $(STAMP): $(LOCK) pyproject.toml
 	rm -rf $(VENV)
@@ -43,6 +43,13 @@ FAST := not model and not browser and not scale and not data and not slow
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "$(FAST)"
 
+# Speed and memory benchmarks (benchmarks/, not part of the package) into docs/performance.md;
+# options in BENCH, e.g. make bench BENCH="--corpus CORPUS.json --queries DEV.json --peers"
+# (`python -m benchmarks --help` lists them).
+BENCH ?=
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(BENCH)
+
 # The browser tests drive Debian's chromium through Playwright (no browser download).
 # Installed quietly with apt when missing; without apt or root the browser tests are skipped
 # (CI sets REQUIRE_BROWSER_TESTS=1, which turns that skip into a failure). Their accessibility
@@ -72,12 +79,16 @@ format: $(STAMP)
 
 # Re-resolve pyproject.toml's ranges to today's newest releases and write them, with hashes,
 # to requirements.lock. Run after changing a dependency; commit the lock with the change.
+# Extras are kept (`lxml[html_clean]==…`) and tools/lock_extras.py pins each such package
+# without them too (same hashes): then a plain `pip install -r requirements.lock`, which
+# resolves and checks hashes, finds every form a dependency asks for pinned (pip issue 9644).
 lock:
 	$(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/pip install --quiet $(PIP_TOOLS)
 	$(LOCK_VENV)/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe \
-		--extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+		--extra dev --no-strip-extras --no-emit-index-url --no-emit-find-links \
 		--output-file $(LOCK) pyproject.toml
+	$(PYTHON) tools/lock_extras.py $(LOCK)
 	$(MAKE) lock-scale
 
 # The scale extras' lock, resolved with requirements.lock as constraints (shared packages keep
@@ -86,8 +97,9 @@ lock-scale:
 	[ -x $(LOCK_VENV)/bin/pip-compile ] || { $(PYTHON) -m venv $(LOCK_VENV) \
 		&& $(LOCK_VENV)/bin/pip install --quiet $(PIP_TOOLS); }
 	$(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
-		--extra dev --extra scale --strip-extras --no-emit-index-url --no-emit-find-links \
+		--extra dev --extra scale --no-strip-extras --no-emit-index-url --no-emit-find-links \
 		--constraint $(LOCK) --output-file $(SCALE_LOCK) pyproject.toml
+	$(PYTHON) tools/lock_extras.py $(SCALE_LOCK)
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache

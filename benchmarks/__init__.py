@@ -1,1 +1,1 @@
-"""Measurement: takes benchmark queries and an index, gives quality metrics and speed/memory figures."""
+"""newsqa's speed and memory benchmarks, run from the checkout (`make bench`); not part of the package."""

@@ -1,6 +1,6 @@
 """newsqa against txtai on the same articles and model, txtai in the benchmark's own venv.
 
-txtai is never a dependency of newsqa: `newsqa bench --peers` makes a separate virtual
+txtai is never a dependency of newsqa: `python -m benchmarks --peers` makes a separate virtual
 environment (`.venv-bench` by default) with txtai and the packages it shares with newsqa at
 the versions newsqa runs with (the same torch), and runs `txtai_peer.py` there. txtai indexes
 exactly the texts newsqa embeds (title and chunk, already chunked, so its time has no

@@ -1,4 +1,4 @@
-"""`newsqa bench`: every speed and memory figure in one run, written as docs/performance.md."""
+"""Every speed and memory figure of one benchmark run, and the run as docs/performance.md."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from benchmarks import (
-    goals,
     peers,
     process_memory,
     scale,
@@ -33,13 +32,13 @@ SAMPLE_QUESTIONS = (
     "What is a good recipe for banana bread?",
 )
 PARTS = ("embedding", "chunking", "build", "questions", "cold", "recall", "scale")
-PEERS = "peers"  # txtai in its own venv: asked for by `newsqa bench --peers`
+PEERS = "peers"  # txtai in its own venv: asked for by `make bench BENCH=--peers`
 PROCESS = "process-1m"  # a whole process over a made 1M-chunk index (minutes, GBs of /tmp)
 
 
 @dataclass
 class Performance:
-    """Figures of one `newsqa bench` run; absent parts were not asked for."""
+    """Figures of one benchmark run; absent parts were not asked for."""
 
     machine: str
     throughput: list[speed_embedding.Throughput] = field(default_factory=list)
@@ -109,8 +108,8 @@ def run(
         say(f"scale test at {n} chunks")
         result.scale.append(scale.measure(n))
     if PROCESS in parts:
-        say(f"a whole process over a made index of {goals.AT_SCALE:,} chunks")
-        result.process = process_memory.measure_made(goals.AT_SCALE)
+        say(f"a whole process over a made index of {process_memory.AT_SCALE:,} chunks")
+        result.process = process_memory.measure_made(process_memory.AT_SCALE)
     result.peak_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
@@ -221,7 +220,6 @@ def markdown(p: Performance, command: str) -> str:
     if p.process:
         out += [process_memory.markdown_line(p.process), ""]
     out += [f"Peak resident memory of the benchmark process: {p.peak_rss_mib:.0f} MiB.", ""]
-    out += goals.done_when(p.build, p.peers, p.cold, p.latency, p.scale, p.process)
     return "\n".join(out)
 
 

@@ -1,38 +1,40 @@
 """Resident memory of a whole newsqa process answering questions over a synthetic index.
 
-`make` writes an index folder that `NewsQA.open(dir).ask(q)` accepts: the store's own SQLite
-schema (articles, chunks, FTS5, update tables) filled directly with generated news-like text
-(Zipf-distributed words, sentences of 14 words, ~15 chunks per article), random unit vectors
-in an IVF index built by `index/vectors.py`, and a manifest with checksums. `measure` opens
-it in a fresh process, answers questions and reads the process's resident memory.
+`make` writes an index folder as every build does (`IndexWriter`): generated news-like text
+(Zipf-distributed words, sentences of 14 words, 15 chunks per article) and random clustered
+unit vectors in an IVF index. `measure` opens it in a fresh process, answers questions and
+reads the process's resident memory.
 
     python -m benchmarks.process_memory make /tmp/idx-1m --chunks 1000000
-    newsqa bench-process /tmp/idx-1m
+    python -m benchmarks.process_memory measure /tmp/idx-1m
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
+import os
 import resource
-import sqlite3
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
+from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from newsqa.articles import Article, Chunk
 from newsqa.config import DEFAULT_MODEL
-from newsqa.index import schema
-from newsqa.index.manifest import DATABASE, FORMAT_VERSION, MANIFEST, VECTORS, Manifest, sha256_of
+from newsqa.index.manifest import Manifest
+from newsqa.index.writer import WriterSpec
 
+AT_SCALE = 1_000_000  # chunks of the index that `--parts process-1m` makes
+ARTICLES_PER_BATCH = 2_000  # articles whose vectors are made at once
 CHUNKS_PER_ARTICLE = 15
 SENTENCES_PER_CHUNK = 7
 WORDS_PER_SENTENCE = 14
@@ -112,112 +114,70 @@ def _ranks(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     return np.minimum(rng.zipf(1.2, size=shape) - 1, VOCABULARY - 1)
 
 
-def write_catalogue(index_dir: Path, chunks: int, seed: int = 0) -> int:
-    """The SQLite file (store schema, FTS5 filled); returns the number of articles."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    path = index_dir / DATABASE
-    path.unlink(missing_ok=True)
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA journal_mode=OFF")
-    db.execute("PRAGMA synchronous=OFF")
-    db.execute("PRAGMA cache_size=-262144")
-    schema.create(db)
+def synthetic_articles(chunks: int, seed: int = 0) -> Iterator[tuple[Article, list[Chunk]]]:
+    """News-like articles of `CHUNKS_PER_ARTICLE` chunks each (the last may have fewer), with
+    their chunks, `chunks` in all."""
     words = vocabulary()
     outlets = [f"Outlet {i:02d} News" for i in range(OUTLETS)]
     rng = np.random.default_rng(seed)
     first_day = datetime(2024, 1, 1, tzinfo=timezone.utc)
-    articles = -(-chunks // CHUNKS_PER_ARTICLE)
-    chunk_id = 0
-    batch = 2_000
-    for first in range(0, articles, batch):
-        count = min(batch, articles - first)
-        article_rows, chunk_rows, fts_rows = [], [], []
-        for a in range(first, first + count):
-            n = min(CHUNKS_PER_ARTICLE, chunks - chunk_id)
-            ranks = _ranks(rng, (n, SENTENCES_PER_CHUNK, WORDS_PER_SENTENCE))
-            title = " ".join(words[_ranks(rng, (8,))]).capitalize()
-            texts = [
-                " ".join(" ".join(words[s]).capitalize() + "." for s in ranks[c]) for c in range(n)
-            ]
-            body, start = [], 0
-            for position, text in enumerate(texts):
-                chunk_rows.append(
-                    (chunk_id, f"a{a:07d}", position, text, start, start + len(text), 200)
-                )
-                fts_rows.append((chunk_id, title, text))
-                body.append(text)
-                start += len(text) + 1
-                chunk_id += 1
-            source = outlets[int(rng.integers(OUTLETS))]
-            published = first_day + timedelta(minutes=int(rng.integers(0, 2 * 365 * 1440)))
-            text = " ".join(body)
-            article_rows.append(
-                (
-                    f"a{a:07d}",
-                    title,
-                    text,
-                    source,
-                    published.replace(microsecond=0).isoformat(),
-                    f"https://example.org/{a}",
-                    None,
-                    None,
-                    None,
-                    "synthetic",
-                    json.dumps([source]),
-                    hashlib.sha256(text.encode()).hexdigest(),
-                )
-            )
-        db.executemany("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", article_rows)
-        db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?)", chunk_rows)
-        db.executemany("INSERT INTO chunks_fts(rowid, title, text) VALUES (?,?,?)", fts_rows)
-        db.commit()
-        if first % 20_000 == 0:
-            print(f"  {chunk_id:,} chunks", flush=True)
-    db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
-    db.commit()
-    db.close()
-    return articles
+    for a in range(-(-chunks // CHUNKS_PER_ARTICLE)):
+        article_id = f"a{a:07d}"
+        n = min(CHUNKS_PER_ARTICLE, chunks - a * CHUNKS_PER_ARTICLE)
+        ranks = _ranks(rng, (n, SENTENCES_PER_CHUNK, WORDS_PER_SENTENCE))
+        title = " ".join(words[_ranks(rng, (8,))]).capitalize()
+        texts = [
+            " ".join(" ".join(words[s]).capitalize() + "." for s in ranks[c]) for c in range(n)
+        ]
+        its_chunks, start = [], 0
+        for position, text in enumerate(texts):
+            its_chunks.append(Chunk(article_id, position, text, start, start + len(text), 200))
+            start += len(text) + 1
+        source = outlets[int(rng.integers(OUTLETS))]
+        published = first_day + timedelta(minutes=int(rng.integers(0, 2 * 365 * 1440)))
+        article = Article(
+            article_id,
+            title,
+            " ".join(texts),
+            source=source,
+            published_at=published.isoformat(),
+            url=f"https://example.org/{a}",
+            origin="synthetic",
+        )
+        yield article, its_chunks
 
 
-def write_vectors(index_dir: Path, chunks: int) -> str:
-    """Random clustered unit vectors (as bench/scale.py) in the project's IVF index."""
-    import faiss
+def make(index_dir: Path, chunks: int) -> Manifest:
+    """The whole synthetic index, written as every index is (`IndexWriter`): articles, chunks
+    and FTS5 rows, random clustered unit vectors (as benchmarks/scale.py) in an IVF index,
+    and the manifest with checksums."""
+    from benchmarks.scale import DIMENSION, synthetic_blocks
 
-    from benchmarks.scale import synthetic_vectors
-    from newsqa.index.vectors import build_approximate, describe
-
-    index_dir.mkdir(parents=True, exist_ok=True)
-    index = build_approximate(synthetic_vectors(chunks), np.arange(chunks, dtype=np.int64))
-    faiss.write_index(index, str(index_dir / VECTORS))
-    return describe(index)
-
-
-def write_manifest(index_dir: Path) -> Manifest:
-    import faiss
-
-    from newsqa.index.vectors import describe, kind_of
-
-    vectors = faiss.read_index(str(index_dir / VECTORS), faiss.IO_FLAG_MMAP)
-    db = sqlite3.connect(index_dir / DATABASE)
-    articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-    chunks = db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-    db.close()
-    manifest = Manifest(
-        format_version=FORMAT_VERSION,
-        model=DEFAULT_MODEL,
-        dimension=vectors.d,
-        vector_layout=describe(vectors),
-        vector_index=kind_of(vectors),
+    per_batch = ARTICLES_PER_BATCH * CHUNKS_PER_ARTICLE
+    blocks = synthetic_blocks(chunks, step=per_batch)
+    spec = WriterSpec(
+        index_dir,
+        DEFAULT_MODEL,
+        DIMENSION,
         chunk_tokens=200,
         chunk_overlap=1,
         embedding_backend="onnx-int8",
-        articles=int(articles),
-        chunks=int(chunks),
-        built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        checksums={name: sha256_of(index_dir / name) for name in (DATABASE, VECTORS)},
+        approximate_from=1,  # IVF at any size, as at 1M chunks
     )
-    (index_dir / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2), "utf-8")
-    return manifest
+    written = 0
+    with spec.open(fresh=True) as writer:
+        articles = synthetic_articles(chunks)
+        while batch := list(islice(articles, ARTICLES_PER_BATCH)):
+            vectors = next(blocks)
+            row = 0
+            for article, its_chunks in batch:
+                writer.put_article(article)
+                writer.add_chunks(article.title, its_chunks, vectors[row : row + len(its_chunks)])
+                row += len(its_chunks)
+            written += row
+            if written % (10 * per_batch) == 0:
+                print(f"  {written:,} chunks", flush=True)
+        return writer.commit()
 
 
 def questions(count: int = 20, seed: int = 3) -> list[str]:
@@ -274,7 +234,7 @@ def measure_here(
     open_index: Callable[[Path], Asker], index_dir: Path, count: int = 20
 ) -> ProcessMemory:
     """Open, warm up, ask `count` questions in this process; call it in a fresh one
-    (`newsqa bench-process INDEX_DIR`, as `measure` does)."""
+    (`python -m benchmarks.process_memory measure INDEX_DIR`, as `measure` does)."""
     from benchmarks.speed_query import percentile
 
     start = time.perf_counter()
@@ -306,22 +266,18 @@ def measure_here(
 
 
 def measure(index_dir: Path, count: int = 20) -> ProcessMemory:
-    """`measure_here` in a fresh `newsqa` process (nothing else loaded or kept)."""
-    command = [sys.executable, "-m", "newsqa", "bench-process", str(index_dir)]
+    """`measure_here` in a fresh process (nothing else loaded or kept)."""
+    root = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+    command = [sys.executable, "-m", "benchmarks.process_memory", "measure", str(index_dir)]
     done = subprocess.run(
         [*command, "--questions", str(count)],
         check=True,
         capture_output=True,
         text=True,
+        env={**os.environ, "PYTHONPATH": path},
     )
     return ProcessMemory(**json.loads(done.stdout.strip().splitlines()[-1]))
-
-
-def make(index_dir: Path, chunks: int) -> Manifest:
-    """The whole synthetic index: vectors, catalogue, manifest."""
-    write_vectors(index_dir, chunks)
-    write_catalogue(index_dir, chunks)
-    return write_manifest(index_dir)
 
 
 def measure_made(chunks: int, count: int = 20) -> ProcessMemory:
@@ -347,20 +303,18 @@ def markdown_line(m: ProcessMemory) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.process_memory")
-    parser.add_argument("action", choices=("make",))
+    parser.add_argument("action", choices=("make", "measure"))
     parser.add_argument("index_dir", type=Path)
-    parser.add_argument("--chunks", type=int, default=1_000_000)
-    parser.add_argument("--only", choices=("catalogue", "vectors", "manifest"))
+    parser.add_argument("--chunks", type=int, default=AT_SCALE, help="make: chunks to make")
+    parser.add_argument("--questions", type=int, default=20, help="measure: after the warm-up")
     args = parser.parse_args(argv)
+    if args.action == "measure":  # one JSON line, read back by `measure`
+        from newsqa.api import NewsQA
+
+        print(json.dumps(asdict(measure_here(NewsQA.open, args.index_dir, args.questions))))
+        return
     start = time.perf_counter()
-    if args.only is None:
-        print(make(args.index_dir, args.chunks))
-    if args.only == "vectors":
-        print("vectors:", write_vectors(args.index_dir, args.chunks), flush=True)
-    if args.only == "catalogue":
-        print("articles:", write_catalogue(args.index_dir, args.chunks), flush=True)
-    if args.only == "manifest":
-        print(write_manifest(args.index_dir))
+    print(make(args.index_dir, args.chunks))
     print(f"made in {time.perf_counter() - start:.0f} s")
 
 

@@ -1,21 +1,23 @@
-"""Scale tests with synthetic data: vector search (exact and IVF) and FTS5 BM25 at 10k-1M chunks."""
+"""Scale tests with synthetic data: vector search (exact and IVF) and newsqa's FTS5 BM25 at 10k-1M chunks."""
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from benchmarks.speed_query import percentile
+from newsqa.articles import Article, Chunk
 from newsqa.index.vectors import APPROXIMATE_FROM, build_approximate, probe_count
 
 DIMENSION = 384
 QUERIES = 100
+ARTICLE_CHUNKS = 15  # chunks per article of the BM25 index
 
 
 @dataclass(frozen=True)
@@ -34,19 +36,26 @@ class ScaleRow:
     chosen: str  # what newsqa would use at this size
 
 
-def synthetic_vectors(n: int, seed: int = 0) -> np.ndarray:
-    """Unit vectors around many topics, roughly as clustered as news chunk embeddings."""
+def synthetic_blocks(n: int, seed: int = 0, step: int = 100_000) -> Iterator[np.ndarray]:
+    """`n` unit vectors around many topics, roughly as clustered as news chunk embeddings,
+    in blocks of `step` rows (a large set need not be held whole)."""
     rng = np.random.default_rng(seed)
     topics = rng.standard_normal((max(50, n // 200), DIMENSION), dtype=np.float32)
-    vectors = np.empty((n, DIMENSION), dtype=np.float32)
-    step = 100_000
     for start in range(0, n, step):
         rows = min(step, n - start)
         picked = topics[rng.integers(0, len(topics), rows)]
-        vectors[start : start + rows] = picked + 0.7 * rng.standard_normal(
-            (rows, DIMENSION), dtype=np.float32
-        )
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        block = picked + 0.7 * rng.standard_normal((rows, DIMENSION), dtype=np.float32)
+        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        yield block
+
+
+def synthetic_vectors(n: int, seed: int = 0) -> np.ndarray:
+    """`synthetic_blocks` as one matrix."""
+    vectors = np.empty((n, DIMENSION), dtype=np.float32)
+    start = 0
+    for block in synthetic_blocks(n, seed):
+        vectors[start : start + len(block)] = block
+        start += len(block)
     return vectors
 
 
@@ -94,34 +103,43 @@ def measure(n: int) -> ScaleRow:
 
 
 def _bm25_times(n: int, words_per_chunk: int = 60) -> tuple[float, float]:
-    """An FTS5 table like newsqa's with `n` chunks of Zipf-distributed words; BM25 top-100
-    for 50 three-word questions."""
+    """An index of `n` chunks of Zipf-distributed words (15 to an article), written and read
+    as newsqa's own (`IndexWriter`, `IndexReader.lexical_search`); BM25 top-100 for 50
+    three-word questions."""
+    from newsqa.index.reader import IndexReader
+    from newsqa.index.writer import WriterSpec
+
     rng = np.random.default_rng(2)
     vocabulary = np.array([f"w{i}" for i in range(50_000)])
     ranks = np.minimum(rng.zipf(1.2, size=(n, words_per_chunk)) - 1, len(vocabulary) - 1)
     with tempfile.TemporaryDirectory(prefix="newsqa-fts-") as folder:
-        db = sqlite3.connect(Path(folder) / "fts.sqlite")
-        db.execute(
-            "CREATE VIRTUAL TABLE chunks_fts USING fts5(title, text, tokenize='porter unicode61')"
-        )
-        step = 50_000
-        for start in range(0, n, step):
-            rows = ranks[start : start + step]
-            db.executemany(
-                "INSERT INTO chunks_fts(rowid, title, text) VALUES (?, ?, ?)",
-                ((start + i, "t", " ".join(vocabulary[r])) for i, r in enumerate(rows)),
-            )
-        db.commit()
+        # the vectors are not searched here: one dimension, kept exact
+        spec = WriterSpec(Path(folder), "none", 1, 200, 1, approximate_from=n + 1)
+        with spec.open(fresh=True) as writer:
+            for first in range(0, n, ARTICLE_CHUNKS):
+                article, chunks = _article(first, vocabulary, ranks[first : first + ARTICLE_CHUNKS])
+                writer.put_article(article)
+                writer.add_chunks(article.title, chunks, np.zeros((len(chunks), 1), np.float32))
+            writer.commit()
+        reader = IndexReader.open(folder)
         times = []
         for _ in range(50):
             words = vocabulary[rng.integers(20, 2000, 3)]
             match = " OR ".join(f'"{w}"' for w in words)
             start = time.perf_counter()
-            db.execute(
-                "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "
-                "ORDER BY bm25(chunks_fts) LIMIT 100",
-                (match,),
-            ).fetchall()
+            reader.lexical_search(match, 100)
             times.append((time.perf_counter() - start) * 1000)
-        db.close()
+        reader.close()
     return statistics.median(times), percentile(times, 0.95)
+
+
+def _article(first: int, vocabulary: np.ndarray, ranks: np.ndarray) -> tuple[Article, list[Chunk]]:
+    """Article `first` (its first chunk's number) made of one chunk per row of word ranks."""
+    article_id = f"s{first:08d}"
+    chunks, start = [], 0
+    for position, row in enumerate(ranks):
+        text = " ".join(vocabulary[row])
+        chunks.append(Chunk(article_id, position, text, start, start + len(text), 200))
+        start += len(text) + 1
+    body = " ".join(c.text for c in chunks)
+    return Article(article_id, "t", body, origin="synthetic"), chunks

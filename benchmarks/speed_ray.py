@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sqlite3
 import tempfile
 import time
 from collections.abc import Sequence
@@ -23,7 +22,7 @@ from newsqa.build.distributed.cluster import RayOptions, import_ray
 from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import BuildReport, build_from_paths
 from newsqa.embedding import Embedder, make_embedder
-from newsqa.index.manifest import DATABASE, VECTORS
+from newsqa.index.reader import IndexReader
 from newsqa.index.vectors import vector_ids
 
 
@@ -50,24 +49,32 @@ class BuildRun:
 
 def word_pieces(index_dir: Path, embedder: Embedder) -> int:
     """Word pieces of every embedded text (title, newline, chunk), as the model counts them."""
-    db = sqlite3.connect(index_dir / DATABASE)
+    reader = IndexReader.open(index_dir)
     try:
-        rows = db.execute(
-            "SELECT a.title, c.text FROM chunks c JOIN articles a USING (article_id)"
-        ).fetchall()
+        ids = vector_ids(reader.vectors).tolist()
+        chunks = [
+            c for i in range(0, len(ids), 500) for c in reader.chunks(ids[i : i + 500]).values()
+        ]
     finally:
-        db.close()
+        reader.close()
     limit = embedder.max_tokens
-    return sum(min(embedder.count_tokens(f"{t}\n{x}") + 2, limit) for t, x in rows)
+    return sum(min(embedder.count_tokens(f"{c.title}\n{c.text}") + 2, limit) for c in chunks)
 
 
 def min_cosine(index_dir: Path, reference_dir: Path) -> float:
     """The lowest cosine between a chunk's vector here and under the same id in the reference."""
-    here, there = (faiss.read_index(str(d / VECTORS)) for d in (index_dir, reference_dir))
+    here, there = (_vectors(d) for d in (index_dir, reference_dir))
     ids = vector_ids(there)
     if sorted(vector_ids(here).tolist()) != sorted(ids.tolist()):
         return float("nan")  # other chunk ids: not the same index
     return min(float(np.dot(here.reconstruct(int(i)), there.reconstruct(int(i)))) for i in ids)
+
+
+def _vectors(index_dir: Path) -> faiss.Index:
+    reader = IndexReader.open(index_dir)
+    reader.close()
+    assert reader.vectors is not None
+    return reader.vectors
 
 
 def _run(

@@ -60,3 +60,58 @@ def test_wheel_install_answers_about_its_sample(tmp_path: Path) -> None:
         env=env,
     )
     assert "Realpolitik 2.0" in result.stdout
+
+
+def _locked(lock: Path) -> dict[str, list[str]]:
+    """Each entry of a pip-compile lock (`name[extras]==version`, extras as written) and its
+    hashes."""
+    entries: dict[str, list[str]] = {}
+    name = ""
+    for line in lock.read_text("utf-8").splitlines():
+        if line[:1].isalnum():
+            name = line.split(" ")[0].lower()
+            entries[name] = []
+        elif line.strip().startswith("--hash=") and name:
+            entries[name].append(line.strip().removesuffix("\\").strip())
+    return entries
+
+
+@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-scale.lock"])
+def test_a_package_wanted_with_extras_is_locked_with_and_without_them(lock: str) -> None:
+    """`pip install -r LOCK` (hash-checked, resolver on) refuses any form of a dependency that
+    is not pinned: justext asks for `lxml[html_clean]`, htmldate for plain `lxml`."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    entries = _locked(ROOT / lock)
+    pins = {canonicalize_name(e.split("[")[0].split("==")[0]): e.split("==")[1] for e in entries}
+    wanted: set[tuple[str, str]] = set()
+    for name, version in pins.items():
+        try:
+            dist = distribution(name)
+        except PackageNotFoundError:
+            continue
+        if dist.version != version:
+            continue
+        for raw in dist.requires or []:
+            req = Requirement(raw)
+            dep = canonicalize_name(req.name)
+            if (
+                req.extras
+                and dep in pins
+                and (req.marker is None or req.marker.evaluate({"extra": ""}))
+            ):
+                wanted |= {(dep, extra) for extra in req.extras}
+    assert ("lxml", "html_clean") in wanted  # justext's, as installed from the lock
+    for dep, extra in sorted(wanted):
+        with_extra = [
+            e
+            for e in entries
+            if e.startswith(f"{dep}[")
+            and extra.replace("_", "-") in e.replace("_", "-").split("]")[0]
+        ]
+        assert with_extra, f"{lock} has no {dep}[{extra}] entry: rerun `make lock`"
+        plain = entries.get(f"{dep}=={pins[dep]}")
+        assert plain == entries[with_extra[0]], f"{lock}: {dep} is not pinned without extras"

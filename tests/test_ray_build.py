@@ -160,6 +160,43 @@ def test_a_ray_build_gives_the_local_builds_index(ray_build: Built, local_build:
     _assert_same_index(ray_build.index_dir, local_build.index_dir)
 
 
+def test_articles_without_author_category_or_date_store_null_as_a_local_build_does(
+    embedder: Embedder, ray_cluster: ModuleType, tmp_path: Path
+) -> None:
+    """One file where no article has an author, category or date (a column Ray reads back
+    as NaN), one where some do; the stored rows are the local build's, NULL where missing."""
+    rng = random.Random(21)
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    plain = [
+        {"title": f"Harbour story {i}", "body": word_salad(rng), "source": "Herald"}
+        for i in range(3)
+    ]
+    credited = [
+        {
+            "title": f"Budget story {i}",
+            "body": word_salad(rng),
+            "source": "Gazette",
+            "published_at": f"2024-05-0{i + 1}",
+            **({"author": "Ann Writer", "category": "Politics"} if i else {}),
+        }
+        for i in range(3)
+    ]
+    for name, stories in (("plain.jsonl", plain), ("credited.jsonl", credited)):
+        (folder / name).write_text("\n".join(json.dumps(s) for s in stories), "utf-8")
+    local_dir, ray_dir = tmp_path / "local", tmp_path / "ray"
+    build_from_paths([folder], Settings(index_dir=local_dir), embedder)
+    build_with_ray([folder], Settings(index_dir=ray_dir), embedder, RayOptions())
+
+    rows = _rows(ray_dir)["articles"]
+    assert rows == _rows(local_dir)["articles"]
+    # title, published_at, author, category of each article
+    stored = {(r[1], r[4], r[6], r[7]) for r in rows}
+    assert ("Harbour story 0", None, None, None) in stored
+    assert ("Budget story 0", "2024-05-01T00:00:00+00:00", None, None) in stored
+    assert ("Budget story 1", "2024-05-02T00:00:00+00:00", "Ann Writer", "Politics") in stored
+
+
 def test_a_rerun_embeds_nothing(
     ray_build: Built, local_build: Built, archive: Path, embedder: Embedder
 ) -> None:

@@ -411,103 +411,50 @@ def evaluate_queries(
     out.print(table)
 
 
-@app.command()
-def bench(
-    index: IndexOption = None,
-    queries: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(help="MultiHop-RAG style queries file to time (default: sample questions)"),
-    ] = None,
-    corpus: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(help="Articles to time the build and each embedding backend on"),
-    ] = None,
-    articles: Annotated[int, typer.Option(help="Build at most this many articles")] = 60,
-    limit: Annotated[int, typer.Option(help="At most this many questions")] = 300,
-    scale: Annotated[
-        str, typer.Option(help="Synthetic scale tests at these chunk counts (comma-separated)")
-    ] = "10000,100000",
-    parts: Annotated[
-        str,
-        typer.Option(
-            help="What to measure: chunking,embedding,build,questions,cold,recall,scale "
-            "(and process-1m: a whole process over a made 1M-chunk index, minutes, ~4 GB of /tmp)"
-        ),
-    ] = "chunking,embedding,build,questions,cold,recall,scale",
-    output: Annotated[Path, typer.Option(help="Markdown file for the results")] = Path(
-        "docs/performance.md"
-    ),
-    peers: Annotated[
-        bool,
-        typer.Option(
-            help="Also compare with txtai, installed in its own venv (PEER_VENV), never in newsqa's"
-        ),
-    ] = False,
-    peer_venv: Annotated[
-        Path, typer.Option(help="The benchmark's own venv for txtai (made on first use)")
-    ] = Path(".venv-bench"),
-) -> None:
-    """Measure chunking, embedding throughput per backend, build stages, question latency,
-    cold start, approximate-index recall and scale (and txtai with --peers); write the
-    tables to OUTPUT."""
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def bench(ctx: typer.Context) -> None:
+    """Speed and memory benchmarks into docs/performance.md (from the project's checkout: the
+    same as `make bench`; `newsqa bench --help` lists the options)."""
+    run = _benchmarks_main()
+    if run is None:
+        typer.echo("benchmarks live in the project's checkout: run `make bench` there", err=True)
+        raise typer.Exit(2)
+    run(ctx.args, "newsqa bench")
+
+
+def _checkout() -> Path | None:
+    """The project checkout holding this package (or the working folder), where the
+    top-level `benchmarks` package lives; None for an installed newsqa used elsewhere."""
+    here = Path(__file__).resolve().parents[2]
+    for folder in (here, Path.cwd().resolve(), *Path.cwd().resolve().parents):
+        if (folder / "pyproject.toml").is_file() and (folder / "benchmarks" / "cli.py").is_file():
+            return folder
+    return None
+
+
+def _benchmarks_main() -> Callable[[list[str], str], None] | None:
+    """`benchmarks.cli.main` from the checkout, imported only when asked for."""
+    import importlib
     import sys
 
-    from benchmarks import performance
-    from benchmarks.performance import SAMPLE_QUESTIONS
-
-    from newsqa.evaluation import load_queries
-    from newsqa.ingest import load_paths
-
-    settings = _settings(index)
-    try:
-        questions = (
-            [q.query for q in load_queries(queries, limit)] if queries else list(SAMPLE_QUESTIONS)
-        )
-        corpus_articles = load_paths([corpus]).articles if corpus else []
-        loaded = corpus_articles[:articles]
-        has_index = (settings.index_dir / "manifest.json").exists()
-        result = performance.run(
-            loaded,
-            settings,
-            settings.index_dir if has_index else None,
-            (lambda: NewsQA.open(settings.index_dir).ask) if has_index else None,
-            questions,
-            [int(n) for n in scale.split(",") if n.strip()],
-            say=lambda line: console.print(f"[dim]{for_terminal(line)}[/]"),
-            parts=[p.strip() for p in parts.split(",")] + (["peers"] if peers else []),
-            corpus=corpus_articles,
-            open_index=lambda folder: NewsQA.open(folder).ask,
-            peer_venv=peer_venv,
-        )
-    except (IndexUnavailable, ValueError, OSError) as exc:
-        _fail(str(exc))
-        return
-    text = performance.markdown(result, "newsqa " + " ".join(sys.argv[1:]))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    out.print(text)
-    console.print(f"written to {output}")
+    root = _checkout()
+    if root is None:
+        return None
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    module = importlib.import_module("benchmarks.cli")
+    if not Path(module.__file__ or "").resolve().is_relative_to(root):
+        return None  # some other `benchmarks` package
+    return module.main
 
 
 WatchOption = Annotated[
     Optional[list[Path]],  # noqa: UP045
     typer.Option("--watch", help="Also add new or changed files from this folder (repeatable)"),
 ]
-
-
-@app.command("bench-process", hidden=True)
-def bench_process(
-    index_dir: Annotated[Path, typer.Argument(help="An index folder (a made 1M-chunk one)")],
-    questions: Annotated[int, typer.Option(help="Questions after the warm-up")] = 20,
-) -> None:
-    """Resident memory of this process opening INDEX_DIR and answering questions, as one
-    JSON line (run by `newsqa bench --parts process-1m` in a fresh process)."""
-    import json
-    from dataclasses import asdict
-
-    from benchmarks.process_memory import measure_here
-
-    print(json.dumps(asdict(measure_here(NewsQA.open, index_dir, questions))))
 
 
 @app.command()

@@ -6,6 +6,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from newsqa.articles import Article
 
 # The Article fields a reader fills; outlets and syndication are the index's own records.
@@ -51,10 +53,10 @@ def keyed_articles(batch: Mapping[str, Sequence[Any]]) -> Iterator[tuple[ReadKey
         yield key, Article(**fields)
 
 
-def _plain(value: Any) -> Any:
-    """numpy/arrow scalars and missing values back to str or None."""
-    if value is None:
-        return None
-    if isinstance(value, float):  # pandas/numpy give NaN for a missing string
+def _plain(value: Any) -> str | None:
+    """numpy/arrow scalars and missing values back to str or None. Every field is text or
+    missing, so a number is a missing value: pandas gives float NaN for one, and a column
+    with no value at all (no article has an author) comes back as numpy float32 NaN."""
+    if value is None or isinstance(value, (float, np.floating)):
         return None
     return str(value)

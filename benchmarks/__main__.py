@@ -1,0 +1,5 @@
+"""`python -m benchmarks` runs the benchmarks' command line."""
+
+from benchmarks.cli import main
+
+main()
