@@ -217,6 +217,7 @@ def test_a_writer_that_may_wait_only_so_long_says_so_and_gives_up(
     assert (index / MANIFEST).read_bytes() == manifest
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("kind", ["folder", "link", "dangling link"])
 def test_lock_path_that_is_not_a_plain_file_is_refused_clearly(tmp_path: Path, kind: str) -> None:
     """A folder at the lock path gave a traceback; a link was followed and its target made."""

@@ -185,8 +185,8 @@ def test_articles_without_author_category_or_date_store_null_as_a_local_build_do
     for name, stories in (("plain.jsonl", plain), ("credited.jsonl", credited)):
         (folder / name).write_text("\n".join(json.dumps(s) for s in stories), "utf-8")
     local_dir, ray_dir = tmp_path / "local", tmp_path / "ray"
-    build_from_paths([folder], Settings(index_dir=local_dir), embedder)
-    build_with_ray([folder], Settings(index_dir=ray_dir), embedder, RayOptions())
+    build_from_paths([folder], BuildSettings(index_dir=local_dir), embedder)
+    build_with_ray([folder], BuildSettings(index_dir=ray_dir), embedder, RayOptions())
 
     rows = _rows(ray_dir)["articles"]
     assert rows == _rows(local_dir)["articles"]

@@ -447,3 +447,13 @@ def test_an_outlet_that_leaves_the_index_leaves_the_filter_not_a_broken_page(
     )
     refreshed = _call(demo, "filter_view", session, **{"newsqa-outlets": ["Harbour Times"]})
     assert refreshed["newsqa-outlets"]["value"] == []
+
+
+def test_a_short_whole_headline_is_the_fallback_example() -> None:
+    """An archive whose headlines name nothing their stories repeat still gets examples."""
+    from newsqa.ui.examples import question_on_headline
+
+    asked = question_on_headline("Harbour ferry sinks off the cape.")
+    assert asked == "What do the articles say about “Harbour ferry sinks off the cape”?"
+    assert question_on_headline("Tennis News: Djokovic wins again") == ""
+    assert question_on_headline("With hopes of victory fading, the army …") == ""

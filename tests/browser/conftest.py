@@ -110,7 +110,8 @@ def _page_opener(
         context.close()
     foreign = requests.foreign(server.url)
     assert not foreign, f"requests to other hosts: {foreign}"
-    assert requests.urls, "no request was recorded at all"
+    if contexts:  # a test that skipped before opening the page recorded nothing
+        assert requests.urls, "no request was recorded at all"
 
 
 @pytest.fixture

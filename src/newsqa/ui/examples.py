@@ -51,6 +51,21 @@ def question_about(names: list[str]) -> str:
     return f"What do the articles say about {' and '.join(names[:NAMES_PER_QUESTION])}?"
 
 
+def question_on_headline(title: str) -> str:
+    """'What do the articles say about “Harbour ferry sinks off the cape”?' for a short,
+    whole headline ('' for a long one, or one cut or labelled by a colon or dash): the
+    fallback for an archive whose headlines name nothing its stories repeat."""
+    text = " ".join(title.split()).strip(_QUOTES + " ").rstrip(".!?")
+    words = text.split(" ")
+    if (
+        not text
+        or len(words) > MAX_QUESTION_WORDS
+        or any(mark in text for mark in (":", " — ", " – ", " - ", "…", "..."))
+    ):
+        return ""
+    return f"What do the articles say about “{text}”?"
+
+
 def headline_names(qa: NewsQA, title: str, body: str) -> list[str]:
     """The names a headline holds that its story goes on to use, as a reader would say them:
     no possessive, no name that is part of a longer one, none of a Title Case headline's
@@ -80,7 +95,8 @@ def example_questions(qa: NewsQA, n: int = EXAMPLES) -> list[str]:
     """Questions about the index's newest articles that the index answers, one per article."""
     questions: list[str] = []
     catalogue = qa.store.catalogue
-    for title, summary in catalogue.recent_headlines(n * CANDIDATES_PER_EXAMPLE):
+    headlines = catalogue.recent_headlines(n * CANDIDATES_PER_EXAMPLE)
+    for title, summary in headlines:
         ids = sorted(catalogue.article_ids_of([title]))
         article = catalogue.article(ids[0]) if ids else None
         story = f"{summary}\n{article.body if article else ''}"
@@ -91,7 +107,13 @@ def example_questions(qa: NewsQA, n: int = EXAMPLES) -> list[str]:
                 questions.append(question)
                 break
         if len(questions) == n:
-            break
+            return questions
+    for title, _ in headlines:  # too few stories repeat a name: their whole headlines
+        question = question_on_headline(title)
+        if question and question not in questions and not qa.ask(question).abstained:
+            questions.append(question)
+            if len(questions) == n:
+                break
     return questions
 
 
