@@ -22,6 +22,7 @@ from newsqa.answering.sentence_scoring import (
     term_weights,
 )
 from newsqa.answering.source_selection import SourceGate, source_signals
+from newsqa.answering.time_frame import within_time_frame
 from newsqa.answering.typed_sentences import has_answer_type
 from newsqa.question import Question
 from newsqa.records import Answer, Citation, Passage
@@ -60,6 +61,7 @@ class Composer:
     chunks: int = 0  # chunks in the archive, for archive-wide word rarity
     similarity: Similarity | None = None  # embedding cosine of the question to sentences
     focus: frozenset[str] = field(default_factory=frozenset)
+    years: frozenset[int] = frozenset()  # a conversation's time frame (years it named)
 
     def compose(self, question: Question, passages: list[Passage]) -> Answer:
         asked = question.text
@@ -72,6 +74,7 @@ class Composer:
         if gaps:
             return abstain_answer(asked, passages, gaps)
         pool = candidates(passages, self.articles, self.library, self.focus)
+        pool = within_time_frame(pool, self.years)
         if known:
             named = [s for s in pool if set(s.outlets) & set(known)]
             pool = named or pool
