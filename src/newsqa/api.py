@@ -179,7 +179,7 @@ class NewsQA:
     ) -> Answer:
         """Search `text` (the question with what it carries over) within `scope` and compose
         the answer to `question` from what is found and the follow-up's focus."""
-        analysed = reader.analyser.analyse(text, day)
+        analysed = reader.analyser.analyse(text, day, asked=question)
         passages = reader.retriever.search(analysed, k or self.settings.top_k, scope)
         if self.settings.reranker:
             passages = rerank(analysed.text, passages, self.settings.reranker)
@@ -193,6 +193,7 @@ class NewsQA:
             similarity=reader.similarity,
             focus=follow.focus,
             years=follow.years,
+            match_outlets=reader.store.catalogue.match_outlets,
             near_days=self.settings.recency_days,
         )
         return dataclasses.replace(composer.compose(analysed, passages), question=question)
