@@ -14,7 +14,7 @@ from newsqa.api import NewsQA
 from newsqa.articles import make_article
 from newsqa.build.updates import build_from_articles
 from newsqa.config import Settings
-from newsqa.question.followup import continues, resolve_followup
+from newsqa.question.followup import continues, resolve_followup, story_years
 
 ARTICLES = [
     make_article(
@@ -147,6 +147,20 @@ def test_outlets_and_dates_of_the_earlier_question_are_not_carried() -> None:
 )
 def test_time_frame(sentence: str, years: frozenset[int], fits: bool) -> None:
     assert in_time_frame(sentence, years) is fits
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("Who won the Rugby World Cup 2023?", {2023}),
+        ("What did The Verge report on September 28, 2023, about FTX?", set()),
+        ("Did prices fall in 2022 after the 4 March 2023 report?", {2022}),
+    ],
+)
+def test_the_time_frame_is_the_story_s_years_not_report_dates(
+    question: str, years: set[int]
+) -> None:
+    assert story_years(question) == years
 
 
 def test_followup_set_is_well_formed() -> None:

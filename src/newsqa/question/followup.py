@@ -20,6 +20,13 @@ _POINTS_BACK = re.compile(
 # "the fine", "the final", "the deal": a thing the conversation already introduced
 _DEFINITE = re.compile(r"\bthe\s+(?!same\b)([a-z][\w-]*)\b", re.I)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# a year inside a full date ("published on October 4, 2023") dates a report, not the story
+_FULL_DATE = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+"
+    rf"{_MONTH}\s+\d{{4}}\b|\b\d{{4}}-\d\d-\d\d\b",
+    re.I,
+)
 # days and months name a time, not who or what the story is about
 _CALENDAR = re.compile(
     r"^(mon|tues|wednes|thurs|fri|satur|sun)day$|^(jan|febr)uary$|^(march|april|may|june|july"
@@ -96,9 +103,15 @@ def resolve_followup(
     last = answers[0]
     focus = frozenset(c.article_id for c in last.citations)
     kept = tuple(p for p in last.passages if p.article_id in focus)[:FOCUS_PASSAGES]
-    years = frozenset(int(y) for t in thread for y in _YEAR.findall(_asked(t)))
+    years = frozenset(y for t in thread for y in story_years(_asked(t)))
     story = _story(answers, _story_names(thread, outlets))
     return FollowUp(query, focus, kept, story, years, fallback)
+
+
+def story_years(question: str) -> set[int]:
+    """Years a question names as its time frame ("the 2023 Rugby World Cup", "in 2022"), not
+    those of the dates it gives for reports ("published on October 4, 2023")."""
+    return {int(y) for y in _YEAR.findall(_FULL_DATE.sub(" ", question))}
 
 
 def _asked(turn: Turn) -> str:
