@@ -93,10 +93,11 @@ def resolve_followup(
     asked = [t.question if isinstance(t, Answer) else str(t) for t in turns]
     if not turns or not continues(question, asked):
         return FollowUp(question)
-    thread = _thread(turns, outlets)
+    thread = _thread(turns)
     carried = _carried(thread, question, outlets)
     query = f"{question} ({', '.join(carried)})" if carried else question
     fallback = query if needs_context(question) else question
+    # a declined answer stays only when no turn was answered: the closest articles it named
     answers = [t for t in reversed(thread) if isinstance(t, Answer)]
     if not answers:
         return FollowUp(query, fallback=fallback)
@@ -118,7 +119,7 @@ def _asked(turn: Turn) -> str:
     return turn.question if isinstance(turn, Answer) else str(turn)
 
 
-def _thread(turns: Sequence[Turn], outlets: Sequence[str]) -> list[Turn]:
+def _thread(turns: Sequence[Turn]) -> list[Turn]:
     """The turns of the current story: back from the latest to the one that began it (the
     last turn that did not itself lean on the ones before)."""
     start = len(turns) - 1
