@@ -30,6 +30,7 @@ LAYERS = {
     "rendering": 6,
     "cli": 8,
     "ui": 7,
+    "terminal": 7,
     "watching": 7,
     "__init__": 8,
     "__main__": 9,

@@ -95,7 +95,7 @@ def test_ask_prints_an_old_index_s_raw_link_inert(
     result = runner.invoke(app, ["ask", "Did it open?", "--index", str(tmp_path)])
     assert result.exit_code == 0, result.output
     _inert(result.output)
-    assert "[1] [bold]Bridge[/bold] — Wire, undated. https://x.example/real" in result.output
+    assert "[1] [bold]Bridge[/bold] — Wire, undated\n    https://x.example/real" in result.output
 
 
 def test_error_messages_are_printed_inert(tmp_path: Path) -> None:

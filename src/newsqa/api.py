@@ -43,7 +43,14 @@ from newsqa.index.integrity import IntegrityReport
 from newsqa.index.manifest import MANIFEST, IndexUnavailable, Manifest
 from newsqa.ingest import load_paths
 from newsqa.progress import Progress
-from newsqa.question import Question, QuestionAnalyser, Turn, resolve_followup, with_focus
+from newsqa.question import (
+    FollowUp,
+    Question,
+    QuestionAnalyser,
+    Turn,
+    resolve_followup,
+    with_focus,
+)
 from newsqa.records import Answer
 from newsqa.sample import sample_paths
 from newsqa.search.reranking import rerank
@@ -191,8 +198,28 @@ class NewsQA:
         if exclude:
             excluded = frozenset(reader.store.catalogue.article_ids_of(list(exclude)))
             scope = dataclasses.replace(scope, excluded=excluded)
-        follow = resolve_followup(question, history)
-        analysed = reader.analyser.analyse(follow.query, day)
+        follow = resolve_followup(question, history, reader.analyser.outlets)
+        if follow.story:  # a follow-up: answered from the story's articles when they can
+            within = dataclasses.replace(scope, within=frozenset(follow.story))
+            answer = self._compose(reader, question, follow.query, follow, within, day, k)
+            if not answer.abstained:
+                return answer
+        text = follow.fallback or follow.query
+        return self._compose(reader, question, text, follow, scope, day, k)
+
+    def _compose(
+        self,
+        reader: _IndexReader,
+        question: str,
+        text: str,
+        follow: FollowUp,
+        scope: Scope,
+        day: date | None,
+        k: int | None,
+    ) -> Answer:
+        """Search `text` (the question with what it carries over) within `scope` and compose
+        the answer to `question` from what is found and the follow-up's focus."""
+        analysed = reader.analyser.analyse(text, day, asked=question)
         passages = reader.retriever.search(analysed, k or self.settings.top_k, scope)
         if self.settings.reranker:
             passages = rerank(analysed.text, passages, self.settings.reranker)
@@ -204,6 +231,8 @@ class NewsQA:
             chunks=reader.chunks,
             similarity=reader.similarity,
             focus=follow.focus,
+            years=follow.years,
+            match_outlets=reader.store.catalogue.match_outlets,
         )
         return dataclasses.replace(composer.compose(analysed, passages), question=question)
 

@@ -1,7 +1,8 @@
-"""The `newsqa` command: build, add, remove, ask, stats, eval, serve and watch over an index folder."""
+"""The `newsqa` command: build, add, remove, ask, chat, stats, eval, serve, watch an index."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from newsqa.build.updates import BuildReport
 from newsqa.config import Settings
 from newsqa.index.manifest import IndexUnavailable
 from newsqa.rendering import for_terminal
+from newsqa.terminal import print_answer
 
 app = typer.Typer(
     help="Cited, extractive answers from your own news archive, offline.",
@@ -298,10 +300,48 @@ def ask(
     if as_json:
         out.print_json(json.dumps(answer.to_dict(), ensure_ascii=False))
         return
-    out.print(for_terminal(answer.text))
-    if answer.citations:
-        out.print()
-        out.print(for_terminal(answer.sources_text()))
+    print_answer(out, answer)
+
+
+@app.command()
+def chat(
+    index: IndexOption = None,
+    source: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--source", help="Start with only articles from this outlet (repeatable)"),
+    ] = None,
+    since: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Start with only articles published on or after this date"),
+    ] = None,
+    until: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Start with only articles published on or before this date"),
+    ] = None,
+    backend: BackendOption = None,
+) -> None:
+    """A conversation in the terminal: follow-ups keep to the story of the earlier answers;
+    /sources N, /support, /filters, /new, /help, /quit."""
+    from newsqa.api import make_scope
+    from newsqa.terminal import Chat, ChatFilters, run_chat
+
+    try:
+        qa = NewsQA.open(_settings(index).index_dir, backend=backend)
+        make_scope(source, since, until)  # an unreadable date: say so before the first question
+        qa.warm_up()
+    except (IndexUnavailable, ValueError, RuntimeError) as exc:
+        _fail(str(exc))
+        return
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401 - line editing and history for input()
+    conversation = Chat(
+        qa.ask,
+        out,
+        outlets=qa.store.catalogue.outlet_names(),
+        check_date=lambda value: make_scope(None, value, None),
+        filters=ChatFilters(tuple(source or ()), since or "", until or ""),
+    )
+    run_chat(conversation, lambda prompt: out.input(prompt))
 
 
 @app.command()

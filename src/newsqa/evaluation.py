@@ -244,3 +244,79 @@ def _percentile(sorted_values: Sequence[float], pct: float) -> float:
     low = int(rank)
     high = min(low + 1, len(sorted_values) - 1)
     return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (rank - low)
+
+
+@dataclass(frozen=True)
+class TwoTurns:
+    """A first question, a follow-up that refers back to it, and the articles (urls or
+    titles) the follow-up should be answered from."""
+
+    first: str
+    followup: str
+    expected: frozenset[str]
+    answer_hints: tuple[str, ...] = ()
+
+
+def load_conversations(path: Path | str) -> list[TwoTurns]:
+    """Two-turn conversations from a JSON file like tests/data/followups.json."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [
+        TwoTurns(
+            c["first"],
+            c["followup"],
+            frozenset(
+                k
+                for a in c["expected"]
+                for k in ((a.get("url") or "").rstrip("/"), a.get("title"))
+                if k
+            ),
+            tuple(c.get("answer_hints", ())),
+        )
+        for c in data["conversations"]
+    ]
+
+
+STORY_SOURCES = 3  # a follow-up stays in the story when one of its first sources is expected
+
+
+def cites_story(answer: Answer, expected: frozenset[str], first: int = STORY_SOURCES) -> bool:
+    """Is one of the answer's first `first` numbered sources an expected article?"""
+    return any(
+        c.n <= first and ((c.url or "").rstrip("/") in expected or c.title in expected)
+        for c in answer.citations
+    )
+
+
+def evaluate_followups(
+    conversations: Sequence[TwoTurns], ask: Callable[..., Answer]
+) -> dict[str, Any]:
+    """Ask each first question, then its follow-up with the first answer as history.
+
+    `story`: the share of follow-ups whose first three sources include an expected article;
+    `answer_hint`: the share whose lead holds the expected fact; `alone_story`: the same
+    follow-ups asked without history, for comparison; `abstained`: follow-ups declined.
+    """
+    rows = []
+    for c in conversations:
+        first = ask(c.first)
+        follow = ask(c.followup, history=[first])
+        alone = ask(c.followup)
+        lead = " ".join(x.sentence for x in follow.lead_citations)
+        rows.append(
+            {
+                "first": c.first,
+                "followup": c.followup,
+                "story": cites_story(follow, c.expected),
+                "first_story": cites_story(first, c.expected),
+                "alone_story": cites_story(alone, c.expected),
+                "answer_hint": any(h in lead for h in c.answer_hints),
+                "abstained": follow.abstained,
+                "cited": [x.title for x in follow.citations if x.n <= STORY_SOURCES][:1],
+            }
+        )
+    n = len(rows) or 1
+    summary = {
+        key: round(sum(r[key] for r in rows) / n, 4)
+        for key in ("story", "answer_hint", "first_story", "alone_story", "abstained")
+    }
+    return {"conversations": len(rows), **summary, "rows": rows}

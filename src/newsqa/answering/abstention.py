@@ -41,11 +41,13 @@ def evidence_gaps(
     count: Callable[[str], int] | None,
     words: Sequence[str] = (),
     attributed: Sequence[str] = (),
+    question: Question | None = None,
 ) -> list[str]:
     """Sentences naming what the question needs and the collection lacks: articles from an
     outlet it asks about, or any mention of a name or topic word it asks about. A source the
     question attributes a claim to ('according to the White House') is missing only when no
-    article mentions it either."""
+    article mentions it either. With `question`, names and words are given as the user wrote
+    them in it; those a follow-up carried over from earlier turns are not named."""
     gaps: list[str] = []
     if count is not None:
         attributed = [a for a in attributed if count(words_match(a)) == 0]
@@ -56,8 +58,11 @@ def evidence_gaps(
         missing = missing_names(names, count)
         lowered = " ".join(missing).lower()
         missing += [w for w in missing_words(words, count) if w not in lowered]
-        if missing:
-            gaps.append(f"No article mentions {_join(missing)}.")
+        shown = question.as_asked(missing) if question is not None else missing
+        if shown:
+            gaps.append(f"No article mentions {_join(shown)}.")
+        elif missing:
+            gaps.append("No article mentions what this follow-up refers to.")
     return gaps
 
 
@@ -72,13 +77,16 @@ LISTED_WORDS = 6  # words named on each side of "These articles discuss X, but n
 
 def what_is_missing(question: Question, verdict: Answerability) -> list[str]:
     """When the closest articles cover some of the question's words but not what it asks,
-    say so: "These articles discuss X, but none mentions Y" (or gives the asked-for kind)."""
-    missing = set(verdict.missing_words)
-    covered = [w for w in question.stem_words.values() if w not in missing][:LISTED_WORDS]
+    say so in the user's own words: "These articles discuss X, but none mentions Y" (a name
+    or word of the question), or none gives the kind of answer asked for (a name, a figure,
+    a date)."""
+    missing = question.in_own_words(verdict.missing_words)
+    asked = question.in_own_words(question.stem_words)
+    covered = [w for w in asked if w not in missing][:LISTED_WORDS]
     if not covered:
         return []
     if missing:
-        absent = list(verdict.missing_words)[:LISTED_WORDS]
+        absent = missing[:LISTED_WORDS]
         return [f"These articles discuss {_join(covered)}, but none mentions {_join(absent)}."]
     if verdict.missing_slot is not None:
         wanted = SLOT_NAMES[verdict.missing_slot]
@@ -86,6 +94,41 @@ def what_is_missing(question: Question, verdict: Answerability) -> list[str]:
             f"These articles discuss {_join(covered)}, but none gives {wanted} that answers it."
         ]
     return [f"These articles discuss {_join(covered)}, but none answers the question directly."]
+
+
+MatchOutlets = Callable[[str], Sequence[tuple[str, ...]]]
+
+
+def outlet_coverage(question: Question, match_outlets: MatchOutlets) -> list[str]:
+    """When the outlets a question names have no article on its topic and other outlets do:
+    how many do, and the question to ask without the outlet ("No New York Times article here
+    mentions israel and hamas; 23 articles from other outlets do — ask without the outlet:
+    “what did the articles say about the israel hamas war?”")."""
+    known = set(question.outlets.known)
+    named = question.as_asked(question.names)
+    within = " ".join(named).lower()
+    words = question.in_own_words(question.topic_words) or question.in_own_words(
+        question.stem_words
+    )
+    topic = [*named, *(w for w in words if w.lower() not in within)]
+    if not known or not topic or not question.asked_of_all:
+        return []
+    carriers = match_outlets(words_match(" ".join(topic)))
+    if any(known & set(outlets) for outlets in carriers):
+        return []
+    others = len(carriers)
+    if not others:
+        return []
+    outlets = _join([re.sub(r"^the\s+", "", o, flags=re.I) for o in question.outlets.known])
+    articles = (
+        "1 article from another outlet does"
+        if others == 1
+        else (f"{others} articles from other outlets do")
+    )
+    return [
+        f"No {outlets} article here mentions {_join(topic, 'and')}; {articles} — ask without "
+        f"the outlet: “{question.asked_of_all}”"
+    ]
 
 
 def abstain_answer(
@@ -116,6 +159,6 @@ def _closest(passages: Sequence[Passage]) -> list[str]:
     return list(seen.values())
 
 
-def _join(items: Sequence[str]) -> str:
+def _join(items: Sequence[str], last: str = "or") -> str:
     items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]

@@ -8,7 +8,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from newsqa.answering.abstention import abstain_answer, evidence_gaps, what_is_missing
+from newsqa.answering.abstention import (
+    MatchOutlets,
+    abstain_answer,
+    evidence_gaps,
+    outlet_coverage,
+    what_is_missing,
+)
 from newsqa.answering.answerability import (
     MIN_RARE_CITED,
     Similarity,
@@ -23,6 +29,7 @@ from newsqa.answering.sentence_scoring import (
 )
 from newsqa.answering.settings import ComposerSettings
 from newsqa.answering.source_selection import SourceGate, source_signals
+from newsqa.answering.time_frame import within_time_frame
 from newsqa.answering.typed_sentences import has_answer_type
 from newsqa.question import Question
 from newsqa.records import Answer, Citation, Passage
@@ -47,18 +54,26 @@ class Composer:
     chunks: int = 0  # chunks in the archive, for archive-wide word rarity
     similarity: Similarity | None = None  # embedding cosine of the question to sentences
     focus: frozenset[str] = field(default_factory=frozenset)
+    years: frozenset[int] = frozenset()  # a conversation's time frame (years it named)
+    match_outlets: MatchOutlets | None = None  # outlets of the articles an FTS5 query finds
 
     def compose(self, question: Question, passages: list[Passage]) -> Answer:
         asked = question.text
         mentions = question.outlets
         known = mentions.known
         gaps = evidence_gaps(
-            mentions.unknown, question.names, self.count_matches, (), mentions.attributed
+            mentions.unknown,
+            question.names,
+            self.count_matches,
+            (),
+            mentions.attributed,
+            question,
         )
-        unknown = evidence_gaps((), (), self.count_matches, question.topic_words)
+        unknown = evidence_gaps((), (), self.count_matches, question.topic_words, (), question)
         if gaps:
             return abstain_answer(asked, passages, gaps)
         pool = candidates(passages, self.settings.articles, self.library, self.focus)
+        pool = within_time_frame(pool, self.years)
         if known:
             named = [s for s in pool if set(s.outlets) & set(known)]
             pool = named or pool
@@ -67,7 +82,7 @@ class Composer:
             math.log(1 + 2 * len(pool)) for w in question.terms if w not in weights and " " not in w
         )
         if not pool or not total:
-            return abstain_answer(asked, passages, ())
+            return self._abstain(question, passages, ())
         signals = source_signals(question, pool, passages, weights, total)
         carried = {s.article_id: frozenset(s.outlets) & set(known) for s in pool}
         chosen = self.gate.choose(signals, carried)
@@ -80,7 +95,7 @@ class Composer:
         )
         self._lead(question, pool, state, top)
         if not state.chosen:
-            return abstain_answer(asked, passages, unknown)
+            return self._abstain(question, passages, unknown)
         verdict = assess(
             question,
             state.chosen,
@@ -95,7 +110,7 @@ class Composer:
             or verdict.signals.rare_cited < MIN_RARE_CITED
         ):
             why = what_is_missing(question, verdict) or unknown
-            return abstain_answer(asked, passages, why, verdict.probability)
+            return self._abstain(question, passages, why, verdict.probability)
         lead = list(state.chosen)
         beside = _answer_beside(question, lead[0], sentences)
         if beside is not None and not state.repeats(beside, self.settings.duplicate_overlap):
@@ -112,6 +127,19 @@ class Composer:
     def gate(self) -> SourceGate:
         """Which candidate articles are cited, at the settings' thresholds."""
         return SourceGate(self.settings.cite_threshold, self.settings.cite_named_threshold)
+
+    def _abstain(
+        self,
+        question: Question,
+        passages: list[Passage],
+        why: list[str] | tuple[str, ...],
+        confidence: float = 0.0,
+    ) -> Answer:
+        """An abstention saying why; when the outlets the question names have nothing on its
+        topic and other outlets do, that is the reason given."""
+        if self.match_outlets is not None and question.outlets.known:
+            why = outlet_coverage(question, self.match_outlets) or why
+        return abstain_answer(question.text, passages, why, confidence)
 
     def _threshold(self, question: Question) -> float:
         if self.settings.abstain_threshold is not None:

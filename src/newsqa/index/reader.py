@@ -120,6 +120,25 @@ class IndexReader:
             return []
         return [str(r[0]) for r in rows]
 
+    def match_outlets(self, match: str) -> list[tuple[str, ...]]:
+        """The outlets (its source first, then those that carried it) of each article with a
+        chunk an FTS5 MATCH expression finds."""
+        if not match:
+            return []
+        try:
+            rows = self.db.execute(
+                "SELECT source, outlets FROM articles WHERE article_id IN (SELECT article_id "
+                "FROM chunks WHERE chunk_id IN (SELECT rowid FROM chunks_fts WHERE chunks_fts "
+                "MATCH ?))",
+                (match,),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [
+            tuple(dict.fromkeys(o for o in [source or "", *json.loads(outlets or "[]")] if o))
+            for source, outlets in rows
+        ]
+
     def match_count(self, match: str) -> int:
         """How many chunks an FTS5 MATCH expression finds (0 for an empty expression)."""
         if not match:

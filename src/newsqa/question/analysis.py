@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from newsqa.question.answer_type import expected_type
 from newsqa.question.claims import QuestionPlan, clauses, plan_question
 from newsqa.question.names import question_names
-from newsqa.question.outlets import OutletDirectory, OutletMentions, find_outlets
+from newsqa.question.outlets import (
+    OutletDirectory,
+    OutletMentions,
+    find_outlets,
+    without_outlets,
+)
 from newsqa.question.relative_time import asks_recent, without_relative_time
 from newsqa.question.timeline import asks_latest, is_temporal, mentioned_days, published_on
 from newsqa.question.truecase import WordTexts, recased
@@ -28,6 +33,16 @@ _FRAME_WORDS = (
     "say says said tell tells told article articles news report reports reported"
 )
 QUESTION_FRAME = frozenset(stem(w) for w in _FRAME_WORDS.split())
+# Common verbs say little about what a question is about: they are not among the words the
+# answer check weighs, so that no article says "met" or "sent" never decides an abstention,
+# nor is it named as what the articles lack.
+_COMMON_VERBS = (
+    "meet met send sent make made take took taken give gave given get got go went gone come "
+    "came put see saw seen use used find found hold held keep kept bring brought show showed "
+    "shown become became begin began begun want wanted need needed know knew known think "
+    "thought seem seemed look looked try tried happen happened"
+)
+COMMON_VERBS = frozenset(stem(w) for w in _COMMON_VERBS.split())
 TOPIC_WORD_CHARS = 5  # shorter words are too common to tell that the archive lacks a topic
 
 
@@ -65,6 +80,30 @@ class Question:
     recent: bool = False  # about current news ("this week", "recently")
     asked_noun: str | None = None  # the kind of thing asked for: "show" in "which show …?"
     asked_on: date | None = None  # the day it is asked: what "this week" is relative to
+    asked: str = ""  # the user's own words (without what a follow-up carries over)
+    own_words: Mapping[str, str] = field(default_factory=dict)  # stem → the word as written
+    asked_of_all: str = ""  # the user's question with the outlets it names left out
+
+    def as_asked(self, names: Iterable[str]) -> list[str]:
+        """`names` as the user wrote them in this question (its casing); names a follow-up
+        carried over from earlier turns are left out."""
+        lowered = self.asked.lower()
+        out: dict[str, None] = {}
+        for name in names:
+            at = lowered.find(name.lower())
+            if at >= 0:
+                out.setdefault(self.asked[at : at + len(name)], None)
+        return list(out)
+
+    def in_own_words(self, words: Iterable[str]) -> list[str]:
+        """`words` (the question's words, stemmed or not) as the user wrote them in this
+        question, leaving out words a follow-up carried over from earlier turns."""
+        out: dict[str, None] = {}
+        for word in words:
+            written = self.own_words.get(word) or self.own_words.get(stem(word.lower()))
+            if written:
+                out.setdefault(written, None)
+        return list(out)
 
     def published_on_named_day(self, published_at: str | None) -> bool:
         """Was an article published on (or next to) a day the question names?"""
@@ -79,8 +118,11 @@ class QuestionAnalyser:
         self.directory = OutletDirectory(self.outlets)
         self.word_texts = word_texts  # the archive's texts holding a word (for casing)
 
-    def analyse(self, text: str, asked_on: date | None = None) -> Question:
-        """`text` analysed; `asked_on` is the day it is asked (None: the newest news)."""
+    def analyse(
+        self, text: str, asked_on: date | None = None, asked: str | None = None
+    ) -> Question:
+        """`text` analysed; `asked_on` is the day it is asked (None: the newest news);
+        `asked` is the user's own question when `text` carries words of earlier turns."""
         plan = plan_question(text, self.directory)
         search_texts = (plan.whole.text or text, *(p.text for p in plan.parts))
         mentions = find_outlets(text, self.outlets)
@@ -93,12 +135,14 @@ class QuestionAnalyser:
         topic_words = tuple(
             w
             for w in dict.fromkeys(content_words(plain))
-            if len(w) >= TOPIC_WORD_CHARS and w.isalpha() and stem(w) not in QUESTION_FRAME
+            if len(w) >= TOPIC_WORD_CHARS
+            and w.isalpha()
+            and stem(w) not in QUESTION_FRAME | COMMON_VERBS
         )
         answer_terms = _answer_terms(plain, frame)
         stem_words: dict[str, str] = {}
         for word in content_words(plain):
-            if stem(word) in answer_terms:
+            if stem(word) in answer_terms and stem(word) not in COMMON_VERBS:
                 stem_words.setdefault(stem(word), word)
         cased = recased(text, self.word_texts) if self.word_texts else text
         names = tuple(question_names(cased, self.outlets))
@@ -128,12 +172,30 @@ class QuestionAnalyser:
             recent=asks_recent(text),
             asked_noun=noun,
             asked_on=asked_on,
+            asked=asked or text,
+            own_words=_as_written(asked or text, frame),
+            asked_of_all=without_outlets(asked or text, self.directory) if mentions.known else "",
         )
 
 
 def analyse_question(text: str, outlets: Iterable[str] = ()) -> Question:
     """One question analysed against the given outlet names (see `QuestionAnalyser`)."""
     return QuestionAnalyser(outlets).analyse(text)
+
+
+def _as_written(text: str, frame: frozenset[str]) -> dict[str, str]:
+    """Each content word's stem → the word as written in `text` (its casing kept)."""
+    written: dict[str, str] = {}
+    for raw in re.findall(r"[\w’'-]+", text):
+        lowered = content_words(raw)
+        if len(lowered) != 1:
+            continue
+        key = stem(lowered[0])
+        if key in frame or key in COMMON_VERBS:
+            continue
+        start = raw.lower().find(lowered[0])
+        written.setdefault(key, raw[start : start + len(lowered[0])] if start >= 0 else raw)
+    return written
 
 
 def _asked_noun(text: str) -> str | None:

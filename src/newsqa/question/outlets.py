@@ -62,6 +62,30 @@ class OutletDirectory:
         ]
 
 
+_DETERMINER = re.compile(r"\b(?:the|a|an)\s+$", re.I)
+
+
+def without_outlets(text: str, directory: OutletDirectory) -> str:
+    """The question asked of every outlet: the outlets it names become "the articles" ("what
+    did the New York Times say about X?" → "what did the articles say about X?", "does the
+    TechCrunch article say X?" → "does an article say X?")."""
+    out = text
+    for mention in reversed(directory.mentions(text)):
+        start, end = mention.start, mention.end
+        before = _DETERMINER.search(text[:start])
+        after = re.match(rf"(?:’s|'s)?\s+({_WORKS})\b", text[end:], re.I)
+        if before:
+            start = before.start()
+        words = "the articles"
+        if before and after:
+            end += after.end()
+            words = "the articles" if after.group(1).lower().endswith("s") else "an article"
+        if start == 0:
+            words = words.capitalize()
+        out = out[:start] + words + out[end:]
+    return " ".join(out.split())
+
+
 _NAME = r"[A-Z][\w.&’'-]*(?:\s(?:of\s|and\s|&\s|for\s)?[A-Z][\w.&’'-]*)*"
 _WORKS = r"(?:article|report|piece|review|story|coverage|analysis|forecast|column|op-ed)s?"
 _MONTHS = "january february march april may june july august september october november december"

@@ -69,6 +69,10 @@ class ArticleCatalogue(Protocol):
         """How many chunks an FTS5 MATCH expression finds (0 for an empty expression)."""
         ...
 
+    def match_outlets(self, match: str) -> list[tuple[str, ...]]:
+        """The outlets of each article with a chunk an FTS5 MATCH expression finds."""
+        ...
+
     def word_texts(self, word: str, n: int) -> list[str]:
         """Up to `n` chunk texts holding `word`, to see how the archive writes it."""
         ...

@@ -24,6 +24,7 @@ class Scope:
     since: str | None = None
     until: str | None = None
     excluded: frozenset[str] = frozenset()  # article ids never returned
+    within: frozenset[str] | None = None  # only these article ids (a conversation's story)
 
     def sql(self) -> tuple[str, list[str]]:
         """A WHERE fragment over `articles a`, with its parameters."""
@@ -49,6 +50,9 @@ class Scope:
         if self.excluded:
             clauses.append(f"a.article_id NOT IN ({','.join('?' * len(self.excluded))})")
             params.extend(sorted(self.excluded))
+        if self.within is not None:
+            clauses.append(f"a.article_id IN ({','.join('?' * len(self.within))})")
+            params.extend(sorted(self.within))
         return " AND ".join(clauses), params
 
     def admits(
@@ -64,6 +68,8 @@ class Scope:
         if self.since and not published_at >= self.since:
             return False
         if self.until and not published_at <= self.until:
+            return False
+        if self.within is not None and article_id not in self.within:
             return False
         return article_id not in self.excluded
 

@@ -98,6 +98,8 @@ class ChunkCatalog:
             keep &= self.article_published <= scope.until
         if scope.excluded:
             keep &= ~np.isin(self.article_ids, sorted(scope.excluded))
+        if scope.within is not None:
+            keep &= np.isin(self.article_ids, sorted(scope.within))
         keep[-1] = False  # a chunk row without its article is never in a filtered search
         return keep[self.article_of_row]
 

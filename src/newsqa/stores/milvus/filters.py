@@ -31,6 +31,8 @@ def milvus_filter(scope: Scope, lite: bool = False) -> str:
         parts.append(f"published_at <= {quote(scope.until)}")
     if scope.excluded:
         parts.append(f"article_id not in {strings(sorted(scope.excluded))}")
+    if scope.within is not None:
+        parts.append(f"article_id in {strings(sorted(scope.within))}")
     return " and ".join(parts)
 
 
