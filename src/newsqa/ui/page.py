@@ -252,10 +252,12 @@ def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | No
         together = {"concurrency_limit": ASK_CONCURRENCY, "concurrency_id": "ask"}
 
         def then_refresh_filter(event: Any) -> None:
-            """After a question: the outlet filter checked against the index, focus back."""
+            """After a question: focus back in the question box at once, and the outlet filter
+            checked against the index (a server round trip that must not hold the focus)."""
+            event.then(None, js=FOCUS_QUESTION)
             event.then(
                 filter_view, outlets, [outlets, outlet_note], queue=False, api_visibility="private"
-            ).then(None, js=FOCUS_QUESTION)
+            )
 
         then_refresh_filter(question.submit(ask, inputs, asked, api_name="ask", **together))
         then_refresh_filter(
