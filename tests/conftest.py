@@ -18,7 +18,7 @@ from newsqa.embedding import Embedder, make_embedder
 ROOT = Path(__file__).resolve().parents[1]
 # what `Answer.to_dict()` and `newsqa ask --json` give, key by key
 ANSWER_KEYS = {"question", "text", "citations", "passages", "abstained", "lead", "confidence"}
-KEPT_ENV = {"NEWSQA_SHARED_DIR", "NEWSQA_CACHE_DIR"}
+KEPT_ENV = {"NEWSQA_SHARED_DIR", "NEWSQA_CACHE_DIR", "NEWSQA_MH_INDEX"}
 # A variable outside NEWSQA_* (the suite clears those): CI sets it so a missing extra fails.
 REQUIRE_SCALE = "REQUIRE_SCALE_TESTS"
 # Fixtures that load all-MiniLM-L6-v2 (pytest lists the fixtures a test uses transitively, so

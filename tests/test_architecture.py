@@ -32,6 +32,7 @@ LAYERS = {
     "ui": 7,
     "terminal": 7,
     "watching": 7,
+    "training": 7,
     "__init__": 8,
     "__main__": 9,
 }

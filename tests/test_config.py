@@ -84,6 +84,7 @@ def test_each_stage_gets_its_section_with_the_settings_defaults() -> None:
 def test_the_composers_tunables_are_reachable_from_the_environment(
     sample_index: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("NEWSQA_READER", "0")  # the coverage composer's own tunables
     usual = [c.sentence for c in NewsQA.open(sample_index).ask(PARADE).citations]
     assert len(usual) == ComposerSettings().per_article  # the sample is one article
     monkeypatch.setenv("NEWSQA_SENTENCES_PER_ARTICLE", "6")

@@ -28,6 +28,7 @@ def test_wheel_install_answers_about_its_sample(tmp_path: Path) -> None:
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
         assert "newsqa = newsqa.cli:app" in archive.read(entry_points).decode()
     assert "newsqa/sample/moscow-parade.txt" in names
+    assert "newsqa/answering/reader_weights.json" in names
 
     site = tmp_path / "site"
     subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
 from newsqa.answering.composer import Composer
+from newsqa.answering.reader import ReaderModel, load_model
 from newsqa.answering.settings import ComposerSettings
 from newsqa.articles import Article, normalise_date, normalise_text
 from newsqa.build.distributed.build import build_with_ray
@@ -233,8 +234,16 @@ class NewsQA:
             focus=follow.focus,
             years=follow.years,
             match_outlets=reader.store.catalogue.match_outlets,
+            reader=self._reader_model(),
         )
         return dataclasses.replace(composer.compose(analysed, passages), question=question)
+
+    def _reader_model(self) -> ReaderModel | None:
+        """The trained reader of the settings (None: the greedy lead)."""
+        if not self.settings.reader:
+            return None
+        weights = self.settings.reader_weights
+        return load_model(Path(weights)) if weights else load_model()
 
     def warm_up(self) -> None:
         """Load everything a question needs (index catalog, question embedder, tokenisers) by

@@ -444,7 +444,9 @@ def evaluate_queries(
         return
     groups = [("overall", report["overall"]), *report["by_type"].items()]
     table = Table("metric", *(name.removesuffix("_query") for name, _ in groups))
-    for metric in report["overall"]:
+    for metric, value in report["overall"].items():
+        if isinstance(value, dict):  # the calibration table: in --json
+            continue
         table.add_row(
             metric, *("" if row[metric] is None else str(row[metric]) for _, row in groups)
         )
@@ -489,6 +491,64 @@ def _benchmarks_main() -> Callable[[list[str], str], None] | None:
     if not Path(module.__file__ or "").resolve().is_relative_to(root):
         return None  # some other `benchmarks` package
     return module.main
+
+
+@app.command("train-reader")
+def train_reader(
+    questions: Annotated[
+        Path, typer.Argument(help="MultiHop-RAG style questions with answers (dev.json)")
+    ],
+    index: IndexOption = None,
+    corpus: Annotated[
+        Optional[list[Path]],  # noqa: UP045 - typer needs Optional
+        typer.Option(help="Article files to make cloze questions from (the index's corpus)"),
+    ] = None,
+    cloze: Annotated[int, typer.Option(help="Cloze questions to make and read")] = 700,
+    limit: Annotated[Optional[int], typer.Option(help="Only the first N questions")] = None,  # noqa: UP045
+    half: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(help="Train on this half of the questions only (0 or 1; by question hash)"),
+    ] = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            help="Where to write the weights (default: the package's reader_weights.json)"
+        ),
+    ] = None,
+) -> None:
+    """Rebuild the reader's weights: ask each question (and cloze questions made from
+    CORPUS) against the index, label each candidate sentence by whether it states the gold
+    answer, fit the two logistic models and calibrate the confidence (docs/reader-model-card.md)."""
+    from newsqa import training
+    from newsqa.answering.reader import WEIGHTS_PATH
+    from newsqa.evaluation import load_queries
+    from newsqa.ingest import load_paths
+    from newsqa.progress import Progress
+
+    try:
+        qa = NewsQA.open(_settings(index).index_dir, reader=False)
+        items = [q for q in load_queries(questions, limit) if q.evidence]
+        articles = [(a.body, a.published_at) for a in load_paths(corpus).articles] if corpus else []
+    except (IndexUnavailable, ValueError, OSError) as exc:
+        _fail(str(exc))
+        return
+    if half is not None:
+        items = [q for q in items if training.half(q.query) == half]
+    bar = Progress(True)
+    examples = training.collect(
+        qa, items, "multihop", lambda qs: bar.track(qs, "Reading questions", unit="questions")
+    )
+    made = training.cloze_questions(articles, cloze)
+    examples += training.collect(
+        qa, made, "cloze", lambda qs: bar.track(qs, "Reading cloze questions", unit="questions")
+    )
+    if not examples or not any(y for e in examples for y in e.label):
+        _fail("no answered question with its answer among the candidates: nothing to learn")
+        return
+    model, report = training.train(examples)
+    target = output or WEIGHTS_PATH
+    training.save(model, target)
+    out.print_json(json.dumps({"weights": str(target), **report}))
 
 
 WatchOption = Annotated[

@@ -49,6 +49,8 @@ class Settings:
     diversify_after: int = 4
     answer_sentences: int = 12
     min_confidence: float = 0.0  # answers less sure than this abstain (0: the calibrated bar)
+    reader: bool = True  # the trained reader picks the lead (False: greedy term coverage)
+    reader_weights: Path | None = None  # None: the package's reader_weights.json
     reranker: str | None = None  # a sentence-transformers CrossEncoder name or path; off by default
     torch_threads: int = 0  # threads for embedding a build; 0: all cores
     approximate_from: int = 100_000  # chunks from which vectors go to an approximate IVF index

@@ -157,6 +157,8 @@ def answer_metrics(answer: Answer, query: EvalQuery) -> dict[str, float]:
         out["answer_hit"] = float(gold in answer.text.lower())
         lead = " ".join(c.sentence for c in answer.lead_citations).lower()
         out["answer_hit_lead"] = float(gold in lead)
+        if not answer.abstained:
+            out["lead_confidence"] = answer.confidence
     return out
 
 
@@ -230,11 +232,52 @@ def summarise(results: Sequence[QueryResult]) -> dict[str, Any]:
     leads = sorted(r.answer["lead_sentences"] for r in results if "lead_sentences" in r.answer)
     summary["lead_sentences_mean"] = round(statistics.fmean(leads), 2) if leads else None
     summary["lead_sentences_p90"] = round(_percentile(leads, 90), 1) if leads else None
+    summary["calibration"] = calibration(
+        [
+            (r.answer["lead_confidence"], r.answer["answer_hit_lead"])
+            for r in results
+            if "lead_confidence" in r.answer
+        ]
+    )
     summary["latency_p50_ms"] = round(_percentile(latencies, 50), 1) if latencies else None
     summary["latency_p95_ms"] = round(_percentile(latencies, 95), 1) if latencies else None
     summary["passage_tokens_mean"] = round(statistics.fmean(tokens), 1) if tokens else None
     summary["passage_tokens_max"] = max(tokens) if tokens else None
     return summary
+
+
+CONFIDENCE_BANDS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01))
+ECE_BINS = 10
+
+
+def calibration(pairs: Sequence[tuple[float, float]]) -> dict[str, Any] | None:
+    """Does `Answer.confidence` mean what it says, over answered questions whose gold answer
+    is a string (not yes/no) and (confidence, 1 when the lead holds it): the share right in
+    each band, and the expected calibration error over ten equal-width bins."""
+    if not pairs:
+        return None
+    bands = []
+    for low, high in CONFIDENCE_BANDS:
+        inside = [(c, r) for c, r in pairs if low <= c < high]
+        bands.append(
+            {
+                "band": f"{low:.1f}-{min(high, 1.0):.1f}",
+                "answers": len(inside),
+                "confidence": round(statistics.fmean(c for c, _ in inside), 4) if inside else None,
+                "right": round(statistics.fmean(r for _, r in inside), 4) if inside else None,
+            }
+        )
+    ece = 0.0
+    for b in range(ECE_BINS):
+        inside = [
+            (c, r)
+            for c, r in pairs
+            if b / ECE_BINS <= c < (b + 1) / ECE_BINS or (c >= 1 and b == ECE_BINS - 1)
+        ]
+        if inside:
+            gap = statistics.fmean(c for c, _ in inside) - statistics.fmean(r for _, r in inside)
+            ece += len(inside) / len(pairs) * abs(gap)
+    return {"answers": len(pairs), "ece": round(ece, 4), "bands": bands}
 
 
 def _percentile(sorted_values: Sequence[float], pct: float) -> float:

@@ -21,6 +21,7 @@ from newsqa.answering.answerability import (
     assess,
     threshold_for,
 )
+from newsqa.answering.reader import ReaderModel, Reading, ReadingContext, load_model, read
 from newsqa.answering.sentence_scoring import (
     ArticleLibrary,
     Sentence,
@@ -44,6 +45,9 @@ class Composer:
        (when the question names outlets the collection has, only their articles).
     2. Lead: greedy coverage over the cited articles' sentences; each step takes the sentence
        adding the most not-yet-covered question terms (IDF-weighted) plus a retrieval prior.
+       The answer check judges that lead (abstain or not); then the trained `reader` reads
+       the sentences of the articles it drew on and the lead becomes its best readings
+       (three at most), the coverage lead folding into support.
     3. Support: each cited article's further best-matching sentences, up to `per_article`,
        so that every source's own account of its part of the question is shown.
     """
@@ -56,6 +60,11 @@ class Composer:
     focus: frozenset[str] = field(default_factory=frozenset)
     years: frozenset[int] = frozenset()  # a conversation's time frame (years it named)
     match_outlets: MatchOutlets | None = None  # outlets of the articles an FTS5 query finds
+    reader: ReaderModel | None = field(default_factory=load_model)  # None: greedy lead
+    second_margin: float = 100.0  # readings this far below the best stay out (100: fill the lead)
+    lead_readings: int = 3  # at most this many
+    keep_coverage_first: bool = True  # the coverage lead's first sentence joins the lead
+    record: Callable[[Question, list[Sentence], ReadingContext, float], None] | None = None
 
     def compose(self, question: Question, passages: list[Passage]) -> Answer:
         asked = question.text
@@ -111,16 +120,27 @@ class Composer:
         ):
             why = what_is_missing(question, verdict) or unknown
             return self._abstain(question, passages, why, verdict.probability)
+        # the reader reads the articles the coverage lead drew on: they hold the question's
+        # terms and carry retrieval's and the asking day's preferences
+        drawn = {s.article_id for s in state.chosen}
+        cited_sentences = [s for s in sentences if s.article_id in drawn]
+        context = ReadingContext(weights, total, top, state.timeliness, tuple(state.chosen))
+        if self.record is not None:
+            self.record(question, cited_sentences, context, verdict.probability)
+        if self.reader is not None:
+            readings = read(self.reader, question, cited_sentences, context, self.similarity)
+            confidence = self.reader.confidence(verdict.probability, readings)
+            lead, support = self._read_lead(question, readings, state, sentences, pool, chosen)
+            answer = _answer(asked, _in_order(question, lead), support, passages)
+            return replace(answer, confidence=round(confidence, 3))
         lead = list(state.chosen)
         beside = _answer_beside(question, lead[0], sentences)
         if beside is not None and not state.repeats(beside, self.settings.duplicate_overlap):
             state.add(beside)
             lead.insert(1, beside)
-        if question.latest:  # how things stand now: the latest statement first
-            lead.sort(key=lambda s: (s.passage.published_at or "", -s.start), reverse=True)
-        elif question.temporal:
-            lead.sort(key=lambda s: (s.passage.published_at or "", s.start))
-        answer = _answer(asked, lead, self._support(pool, state, chosen), passages)
+        answer = _answer(
+            asked, _in_order(question, lead), self._support(pool, state, chosen), passages
+        )
         return replace(answer, confidence=round(verdict.probability, 3))
 
     @property
@@ -140,6 +160,59 @@ class Composer:
         if self.match_outlets is not None and question.outlets.known:
             why = outlet_coverage(question, self.match_outlets) or why
         return abstain_answer(question.text, passages, why, confidence)
+
+    def _read_lead(
+        self,
+        question: Question,
+        readings: list[Reading],
+        greedy: _Selection,
+        sentences: list[Sentence],
+        pool: list[Sentence],
+        chosen: list[str],
+    ) -> tuple[list[Sentence], list[Sentence]]:
+        """The lead: the reader's best sentence, the best reading from each further claim's
+        outlets, the coverage lead's first sentence, then the next readings, `lead_readings`
+        in all (the sentence beside the first when it lacks the kind of answer asked for and
+        there is room). The coverage lead's other sentences and each article's best follow
+        as support."""
+        state = _Selection(greedy.named, greedy.weights, greedy.total, greedy.timeliness)
+        best = readings[0]
+        state.add(best.sentence)
+        for claim in question.claims[1:] if len(question.claims) > 1 else ():
+            named = set(claim.outlets)
+            if not named or any(named & set(s.outlets) for s in state.chosen):
+                continue
+            pick = next((r for r in readings if named & set(r.sentence.outlets)), None)
+            if len(state.chosen) >= self.lead_readings:
+                break
+            if pick is not None and not state.repeats(
+                pick.sentence, self.settings.duplicate_overlap
+            ):
+                state.add(pick.sentence)
+        first = greedy.chosen[0]
+        room = len(state.chosen) < self.lead_readings
+        if self.keep_coverage_first and room and first.words not in state.seen:
+            state.add(first)  # the coverage lead's first sentence holds most of the question
+        for r in readings[1:]:
+            if len(state.chosen) >= self.lead_readings or best.logit - r.logit > self.second_margin:
+                break
+            if r.sentence.words not in state.seen and not state.repeats(
+                r.sentence, self.settings.duplicate_overlap
+            ):
+                state.add(r.sentence)
+        lead = list(state.chosen)
+        beside = (
+            _answer_beside(question, lead[0], sentences) if len(lead) < self.lead_readings else None
+        )
+        if beside is not None and beside.words not in state.seen:
+            state.add(beside)
+            lead.insert(1, beside)
+        for s in greedy.chosen:
+            if len(state.chosen) >= self.settings.max_sentences:
+                break
+            if s.words not in state.seen and not state.repeats(s, self.settings.duplicate_overlap):
+                state.add(s)
+        return lead, state.chosen[len(lead) :] + self._support(pool, state, chosen)
 
     def _threshold(self, question: Question) -> float:
         if self.settings.abstain_threshold is not None:
@@ -254,6 +327,15 @@ class _Selection:
         self.outlets |= set(s.outlets)
         self.per_article[s.article_id] += 1
         self.seen.add(s.words)
+
+
+def _in_order(question: Question, lead: list[Sentence]) -> list[Sentence]:
+    """How things stand now: the latest statement first; order in time: by date."""
+    if question.latest:
+        return sorted(lead, key=lambda s: (s.passage.published_at or "", -s.start), reverse=True)
+    if question.temporal:
+        return sorted(lead, key=lambda s: (s.passage.published_at or "", s.start))
+    return lead
 
 
 def _answer_beside(
