@@ -74,6 +74,19 @@ PathsArgument = Annotated[
         help="Article files or folders: txt, json, jsonl, csv, tsv, html, rss/atom (.gz too)"
     ),
 ]
+# the filters of `ask` and `chat` (in `chat`, the filters it starts with; /filters changes them)
+SourceOption = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--source", help="Only articles from this outlet (repeatable)"),
+]
+SinceOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(help="Only articles published on or after this date (e.g. 2023-10-01)"),
+]
+UntilOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(help="Only articles published on or before this date"),
+]
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Exit non-zero if any file or record is rejected")
 ]
@@ -268,18 +281,9 @@ def ask(
     index: IndexOption = None,
     k: Annotated[Optional[int], typer.Option("-k", help="Passages to retrieve")] = None,  # noqa: UP045
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
-    source: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option("--source", help="Only articles from this outlet (repeatable)"),
-    ] = None,
-    since: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(help="Only articles published on or after this date (e.g. 2023-10-01)"),
-    ] = None,
-    until: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(help="Only articles published on or before this date"),
-    ] = None,
+    source: SourceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     asked_on: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -306,22 +310,14 @@ def ask(
 @app.command()
 def chat(
     index: IndexOption = None,
-    source: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option("--source", help="Start with only articles from this outlet (repeatable)"),
-    ] = None,
-    since: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(help="Start with only articles published on or after this date"),
-    ] = None,
-    until: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(help="Start with only articles published on or before this date"),
-    ] = None,
+    source: SourceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     backend: BackendOption = None,
 ) -> None:
     """A conversation in the terminal: follow-ups keep to the story of the earlier answers;
-    /sources N, /support, /filters, /new, /help, /quit."""
+    /sources N, /support, /filters, /new, /help, /quit (the options are the filters it starts
+    with; /filters changes them)."""
     from newsqa.api import make_scope
     from newsqa.terminal import Chat, ChatFilters, run_chat
 
