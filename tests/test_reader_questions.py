@@ -11,6 +11,7 @@ import pytest
 
 from conftest import multihop_dir, requires_data
 from newsqa.api import NewsQA
+from newsqa.build.settings import BuildSettings
 from newsqa.build.updates import build_from_paths
 from newsqa.config import Settings
 from newsqa.embedding import Embedder
@@ -28,7 +29,7 @@ def multihop_qa(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) ->
     if given:
         return NewsQA(Settings(index_dir=Path(given)))
     index_dir = tmp_path_factory.mktemp("multihop") / "index"
-    build_from_paths([multihop_dir() / "corpus.json"], Settings(index_dir=index_dir), embedder)
+    build_from_paths([multihop_dir() / "corpus.json"], BuildSettings(index_dir=index_dir), embedder)
     return NewsQA(Settings(index_dir=index_dir))
 
 

@@ -38,7 +38,8 @@ ARTICLES = [
         "body": (
             "Hundreds of residents walked across the Riverside bridge on its first day back "
             "in service. Engineer Tom Becker said the new steel cables of the Riverside bridge "
-            "will last fifty years. Local cafes reported brisk business."
+            "will last fifty years. Local cafes reported brisk business. The Riverside bridge "
+            "carries about nine thousand cars a day, the council said."
         ),
     },
     {
