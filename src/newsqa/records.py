@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 ABSTAIN_TEXT = "The articles don't say."
+UNSETTLED_TEXT = "The articles don't settle this."
+VERDICTS = ("yes", "no", "unsettled", "none")  # `Answer.verdict`: none for other questions
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,9 @@ class Answer:
     abstained: bool = False
     lead: int = 0  # the first `lead` citations answer the question; the rest support them
     confidence: float = 0.0  # calibrated probability (0-1) that the cited lead answers it
+    verdict: str = "none"  # yes/no questions: "yes", "no" or "unsettled" (see VERDICTS)
+    verdict_line: str = ""  # the answer's first line for a yes/no question, with its [n]
+    verdict_probability: float = 0.0  # calibrated probability that the verdict is right
 
     @property
     def lead_citations(self) -> list[Citation]:
@@ -72,6 +77,9 @@ class Answer:
             "abstained": self.abstained,
             "lead": self.lead,
             "confidence": self.confidence,
+            "verdict": self.verdict,
+            "verdict_line": self.verdict_line,
+            "verdict_probability": self.verdict_probability,
         }
 
     def sources_text(self) -> str:
