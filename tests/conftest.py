@@ -28,6 +28,7 @@ ANSWER_KEYS = {
     "verdict",
     "verdict_line",
     "verdict_probability",
+    "verdict_basis",
 }
 KEPT_ENV = {"NEWSQA_SHARED_DIR", "NEWSQA_CACHE_DIR", "NEWSQA_MH_INDEX"}
 # A variable outside NEWSQA_* (the suite clears those): CI sets it so a missing extra fails.

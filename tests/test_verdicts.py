@@ -4,6 +4,7 @@ asks which came first, "The articles don't settle this" when they don't, nothing
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,26 @@ def test_yes_no_questions_are_told_from_others() -> None:
         "Did TechCrunch's account change after The Verge reported the deal?", directory
     )
     assert related is not None and related.order is None
+
+
+def test_the_verdict_opens_the_answer_on_every_face(qa: NewsQA) -> None:
+    """The terminal, the page and the Markdown copy all start with the verdict line; the
+    page escapes the article text in it."""
+    import io
+
+    from rich.console import Console
+
+    from newsqa.rendering import copy_markdown
+    from newsqa.terminal import print_answer
+    from newsqa.ui.bubbles import reply_html
+    from newsqa.ui.turns import Filters, Turn
+
+    answer = qa.ask("Did the Engadget review of the Steam Deck OLED come out after The Verge's?")
+    out = io.StringIO()
+    print_answer(Console(file=out, width=200, color_system=None), answer)
+    assert out.getvalue().startswith("Yes: the Engadget report (9 Nov 2023)")
+    assert copy_markdown(answer).startswith("Yes: the Engadget report (9 Nov 2023)")
+    hostile = replace(answer, verdict_line="Yes: <script>alert(1)</script> [1]")
+    page = reply_html(0, Turn(0, "q", Filters(), hostile), True)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert page.index("newsqa-verdict") < page.index("newsqa-lead")

@@ -59,6 +59,7 @@ class Answer:
     verdict: str = "none"  # yes/no questions: "yes", "no" or "unsettled" (see VERDICTS)
     verdict_line: str = ""  # the answer's first line for a yes/no question, with its [n]
     verdict_probability: float = 0.0  # calibrated probability that the verdict is right
+    verdict_basis: str = ""  # "dates": two reports' publication dates; "model": the verdict model
 
     @property
     def lead_citations(self) -> list[Citation]:
@@ -80,6 +81,7 @@ class Answer:
             "verdict": self.verdict,
             "verdict_line": self.verdict_line,
             "verdict_probability": self.verdict_probability,
+            "verdict_basis": self.verdict_basis,
         }
 
     def sources_text(self) -> str:

@@ -26,6 +26,7 @@ class Verdict:
     probability: float  # calibrated probability that the yes or no is right
     order: ReportOrder | None = None  # both sides of an order question, found and dated
     found: tuple[DatedReport, ...] = ()  # an order question's sides found (when not both)
+    basis: str = "model"  # "dates" for a which-came-first question, else "model"
 
     @property
     def reasons(self) -> list[Sentence]:
@@ -49,10 +50,11 @@ def decide(
     if form.order is not None:
         dated = report_order(form.order, sentences)
         if dated is None:
-            return Verdict("unsettled", 0.0, found=_one_side(question, sentences))
+            return Verdict("unsettled", 0.0, found=_one_side(question, sentences), basis="dates")
         probability = model.date_precision if model is not None else DATE_PRECISION
         kind = "yes" if dated.answers_yes(form.order) else "no"
-        return Verdict(kind if probability >= bar else "unsettled", probability, dated)
+        kind = kind if probability >= bar else "unsettled"
+        return Verdict(kind, probability, dated, basis="dates")
     if model is None:
         return Verdict("unsettled", 0.0)
     cited = {o for s in lead for o in (s.outlets or (s.passage.source,))}
@@ -77,6 +79,7 @@ def with_verdict(answer: Answer, verdict: Verdict, question: Question) -> Answer
         verdict=verdict.kind,
         verdict_line=line,
         verdict_probability=round(verdict.probability, 3),
+        verdict_basis=verdict.basis,
     )
 
 
