@@ -148,3 +148,14 @@ def test_the_verdict_opens_the_answer_on_every_face(qa: NewsQA) -> None:
     page = reply_html(0, Turn(0, "q", Filters(), hostile), True)
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert page.index("newsqa-verdict") < page.index("newsqa-lead")
+
+
+def test_the_verdict_model_ships_with_the_package() -> None:
+    """The weights `newsqa train-verdicts` writes load, over the features the code computes,
+    with a bar at the precision verdicts aim at."""
+    from newsqa.answering.verdict_model import load_verdict_model
+
+    model = load_verdict_model()
+    assert model is not None
+    assert 0.5 < model.bar <= 0.99
+    assert model.date_precision >= 0.9

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import statistics
@@ -163,6 +164,11 @@ def answer_metrics(answer: Answer, query: EvalQuery) -> dict[str, float]:
         if not answer.abstained:
             out["lead_confidence"] = answer.confidence
     return out
+
+
+def half(query: str) -> int:
+    """The question's half of the benchmark (trained on or held out): a stable hash."""
+    return hashlib.sha256(query.encode("utf-8")).digest()[0] & 1
 
 
 def verdict_metrics(answer: Answer, gold: str) -> dict[str, float]:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+from newsqa.text.words import content_words, stem
+
 # the question's wording: MultiHop-RAG's "no" questions are often a "yes" question turned
 # round ("fail to", "inconsistent", "the same"), its "yes" ones ask whether reports differ
 CUES: tuple[tuple[str, str], ...] = (
@@ -28,7 +30,7 @@ CUES: tuple[tuple[str, str], ...] = (
 )
 _COMPILED = tuple((name, re.compile(pattern, re.I)) for name, pattern in CUES)
 _LEAD_NEGATION = re.compile(r"\b(?:not|never|no|n[’']t|fail\w*|without)\b", re.I)
-EVIDENCE = ("confidence", "negation_unmatched", "outlets_cited")
+EVIDENCE = ("confidence", "negation_unmatched", "outlets_cited", "uncovered")
 FEATURES = tuple(name for name, _ in CUES) + EVIDENCE
 
 
@@ -37,7 +39,7 @@ class VerdictEvidence:
     """What the answer found, as the verdict model reads it."""
 
     confidence: float  # the answer's calibrated confidence
-    lead: Sequence[str]  # the lead's sentences
+    lead: tuple[str, ...]  # the lead's sentences
     outlets_named: int  # indexed outlets the question names
     outlets_cited: int  # of those, how many the answer cites
 
@@ -48,7 +50,11 @@ def features(question: str, evidence: VerdictEvidence) -> list[float]:
     negated = cues[0] or cues[1]
     unmatched = 1.0 if negated and not any(_LEAD_NEGATION.search(s) for s in evidence.lead) else 0.0
     cited = evidence.outlets_cited / evidence.outlets_named if evidence.outlets_named else 1.0
-    return [*cues, evidence.confidence, unmatched, cited]
+    # a "no" question often says what no article does ("lacks", "complete transparency")
+    asked = [stem(w) for w in content_words(question)]
+    said = {stem(w) for sentence in evidence.lead for w in content_words(sentence)}
+    uncovered = sum(w not in said for w in asked) / len(asked) if asked else 0.0
+    return [*cues, evidence.confidence, unmatched, cited, uncovered]
 
 
 @dataclass(frozen=True)

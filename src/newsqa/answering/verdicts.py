@@ -60,7 +60,7 @@ def decide(
     cited = {o for s in lead for o in (s.outlets or (s.passage.source,))}
     named = question.outlets.known
     evidence = VerdictEvidence(
-        confidence, [s.text for s in lead], len(named), len(set(named) & cited)
+        confidence, tuple(s.text for s in lead), len(named), len(set(named) & cited)
     )
     p_yes = model.probability_yes(features(question.asked or question.text, evidence))
     probability = max(p_yes, 1.0 - p_yes)
