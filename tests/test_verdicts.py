@@ -159,3 +159,17 @@ def test_the_verdict_model_ships_with_the_package() -> None:
     assert model is not None
     assert 0.5 < model.bar <= 0.99
     assert model.date_precision >= 0.9
+
+
+def test_an_unsettled_answer_says_what_each_named_outlet_was_found_saying(qa: NewsQA) -> None:
+    """No verdict is sure enough: the first line names each outlet asked about with the [n]
+    of what it says, or says nothing from it was found."""
+    answer = qa.ask(
+        "Does Engadget say the Steam Deck OLED has a brighter screen, while the Coastal "
+        "Courier says it is sold out?"
+    )
+    assert answer.verdict == "unsettled", answer.verdict_line
+    engadget = next(c.n for c in answer.citations if c.source == "Engadget")
+    assert answer.verdict_line.startswith(f"{UNSETTLED_TEXT} What each side found: Engadget [")
+    assert f"Engadget [{engadget}]" in answer.verdict_line
+    assert answer.verdict_line.endswith("; nothing from Coastal Courier.")

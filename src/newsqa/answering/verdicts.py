@@ -12,7 +12,7 @@ from newsqa.answering.report_order import DatedReport, ReportOrder, best_report,
 from newsqa.answering.sentence_scoring import Sentence
 from newsqa.answering.verdict_model import VerdictEvidence, VerdictModel, features
 from newsqa.question import Question
-from newsqa.records import ABSTAIN_TEXT, UNSETTLED_TEXT, Answer
+from newsqa.records import ABSTAIN_TEXT, UNSETTLED_TEXT, Answer, Citation
 
 DATE_PRECISION = 0.9  # a verdict from dates when no model is shipped (measured: see docs)
 
@@ -73,6 +73,8 @@ def with_verdict(answer: Answer, verdict: Verdict, question: Question) -> Answer
     """`answer` opening with the verdict's line (its [n] from the answer's own citations)."""
     numbers = {c.article_id: c.n for c in answer.citations}
     line = verdict_line(verdict, question, numbers)
+    if verdict.kind == "unsettled" and verdict.order is None and not verdict.found:
+        line = f"{UNSETTLED_TEXT} {each_side(question, answer.citations)}"
     return replace(
         answer,
         text=f"{line}\n\n{answer.text}" if answer.text else line,
@@ -115,7 +117,22 @@ def verdict_line(verdict: Verdict, question: Question, numbers: dict[str, int]) 
     form = question.yes_no
     if form is not None and form.order is not None:
         return _sides_found(form.order.first.outlets, form.order.second.outlets, verdict, numbers)
-    return f"{UNSETTLED_TEXT} What each side found is quoted below."
+    return UNSETTLED_TEXT
+
+
+def each_side(question: Question, citations: Sequence[Citation]) -> str:
+    """What each outlet the question names was found saying: "What each side found: The
+    Verge [1]; TechCrunch [2]; nothing from Polygon." (no outlets named: the quotes below)."""
+    named = question.outlets.known
+    if not named:
+        return "What the articles say is quoted below."
+    parts = []
+    for outlet in named:
+        ns = sorted({c.n for c in citations if outlet in (c.outlets or (c.source,))})
+        parts.append(
+            f"{outlet} " + " ".join(f"[{n}]" for n in ns) if ns else f"nothing from {outlet}"
+        )
+    return "What each side found: " + "; ".join(parts) + "."
 
 
 def _sides_found(
