@@ -17,7 +17,19 @@ from newsqa.embedding import Embedder, make_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 # what `Answer.to_dict()` and `newsqa ask --json` give, key by key
-ANSWER_KEYS = {"question", "text", "citations", "passages", "abstained", "lead", "confidence"}
+ANSWER_KEYS = {
+    "question",
+    "text",
+    "citations",
+    "passages",
+    "abstained",
+    "lead",
+    "confidence",
+    "verdict",
+    "verdict_line",
+    "verdict_probability",
+    "verdict_basis",
+}
 KEPT_ENV = {"NEWSQA_SHARED_DIR", "NEWSQA_CACHE_DIR", "NEWSQA_MH_INDEX"}
 # A variable outside NEWSQA_* (the suite clears those): CI sets it so a missing extra fails.
 REQUIRE_SCALE = "REQUIRE_SCALE_TESTS"

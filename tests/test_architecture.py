@@ -33,6 +33,7 @@ LAYERS = {
     "terminal": 7,
     "watching": 7,
     "training": 7,
+    "verdict_training": 7,
     "__init__": 8,
     "__main__": 9,
 }

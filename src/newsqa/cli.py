@@ -547,6 +547,56 @@ def train_reader(
     out.print_json(json.dumps({"weights": str(target), **report}))
 
 
+@app.command("train-verdicts")
+def train_verdicts(
+    questions: Annotated[
+        Path, typer.Argument(help="MultiHop-RAG style questions with yes/no answers (dev.json)")
+    ],
+    index: IndexOption = None,
+    limit: Annotated[Optional[int], typer.Option(help="Only the first N questions")] = None,  # noqa: UP045
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            help="Where to write the weights (default: the package's verdict_weights.json)"
+        ),
+    ] = None,
+    examples: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Keep what each answer found here; refit from it when it exists"),
+    ] = None,
+) -> None:
+    """Rebuild the verdict model: ask each yes/no question against the index, fit P(yes) on
+    half 0 (the bar by cross-fitting), and report precision and coverage on half 1 by type
+    and the cross-fit between comparison and temporal questions (docs/quality.md)."""
+    from newsqa import verdict_training
+    from newsqa.answering.verdict_model import WEIGHTS_FILE
+    from newsqa.evaluation import load_queries
+    from newsqa.progress import Progress
+
+    if examples is not None and examples.exists():
+        asked = verdict_training.load_examples(examples)
+    else:
+        try:
+            qa = NewsQA.open(_settings(index).index_dir, verdict_bar=0.0)
+            items = [q for q in load_queries(questions, limit) if q.evidence]
+        except (IndexUnavailable, ValueError, OSError) as exc:
+            _fail(str(exc))
+            return
+        bar = Progress(True)
+        asked = verdict_training.collect(
+            qa, items, lambda qs: bar.track(qs, "Asking yes/no questions", unit="questions")
+        )
+        if examples is not None:
+            verdict_training.save_examples(asked, examples)
+    if not any(e.values is not None for e in asked):
+        _fail("no yes/no question answered: nothing to learn")
+        return
+    model, report = verdict_training.train(asked)
+    target = output or Path(verdict_training.__file__).with_name("answering") / WEIGHTS_FILE
+    verdict_training.save(model, target)
+    out.print_json(json.dumps({"weights": str(target), **report}))
+
+
 WatchOption = Annotated[
     Optional[list[Path]],  # noqa: UP045
     typer.Option("--watch", help="Also add new or changed files from this folder (repeatable)"),

@@ -91,6 +91,8 @@ class Settings:
     duplicate_overlap: float = 0.7  # Jaccard of terms at which a sentence repeats another
     cite_threshold: float = 0.45  # evidence probability at which an article is cited
     cite_named_threshold: float = 0.30  # ... the best article of a named outlet nothing cites
+    verdicts: bool = True  # yes/no questions open with "Yes", "No" or "don't settle this"
+    verdict_bar: float | None = None  # None: the verdict model's own (verdict_weights.json)
     # a chat page upload waits this long for another writer (build, add, remove), saying so,
     # then gives up with a message (the command line waits as long as it takes)
     upload_wait_seconds: float = 30.0

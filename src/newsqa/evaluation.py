@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import statistics
@@ -152,13 +153,35 @@ def answer_metrics(answer: Answer, query: EvalQuery) -> dict[str, float]:
         out["gold_cited@3"] = float(any(u in gold_urls or t in gold_titles for u, t in first))
     if not answer.abstained:
         out["lead_sentences"] = float(len(answer.lead_citations))
-    if query.answer.strip().lower().rstrip(".") not in YES_NO:
+    verdict = query.answer.strip().lower().rstrip(".")
+    if verdict in YES_NO:
+        out.update(verdict_metrics(answer, verdict))
+    if verdict not in YES_NO:
         gold = query.answer.strip().lower()
         out["answer_hit"] = float(gold in answer.text.lower())
         lead = " ".join(c.sentence for c in answer.lead_citations).lower()
         out["answer_hit_lead"] = float(gold in lead)
         if not answer.abstained:
             out["lead_confidence"] = answer.confidence
+    return out
+
+
+def half(query: str) -> int:
+    """The question's half of the benchmark (trained on or held out): a stable hash."""
+    return hashlib.sha256(query.encode("utf-8")).digest()[0] & 1
+
+
+def verdict_metrics(answer: Answer, gold: str) -> dict[str, float]:
+    """Was a verdict given on a yes/no question, and was it right? (`order_`: questions about
+    which report came first, settled by publication dates)."""
+    given = answer.verdict in YES_NO
+    out = {"verdict_coverage": float(given)}
+    if given:
+        out["verdict_precision"] = float(answer.verdict == gold)
+    if answer.verdict_basis == "dates":
+        out["order_verdict_coverage"] = float(given)
+        if given:
+            out["order_verdict_precision"] = float(answer.verdict == gold)
     return out
 
 
@@ -214,6 +237,10 @@ ANSWER_METRICS = (
     "false_abstain",
     "unsupported_abstain",
     "offarchive_abstain",
+    "verdict_precision",
+    "verdict_coverage",
+    "order_verdict_precision",
+    "order_verdict_coverage",
 )
 
 

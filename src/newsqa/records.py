@@ -7,6 +7,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 ABSTAIN_TEXT = "The articles don't say."
+UNSETTLED_TEXT = "The articles don't settle this."
+NO_VERDICT_TEXT = "No yes or no: newsqa cannot tell from these quotes."  # the model was unsure
+VERDICTS = ("yes", "no", "unsettled", "none")  # `Answer.verdict`: none for other questions
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ class Answer:
     abstained: bool = False
     lead: int = 0  # the first `lead` citations answer the question; the rest support them
     confidence: float = 0.0  # calibrated probability (0-1) that the cited lead answers it
+    verdict: str = "none"  # yes/no questions: "yes", "no" or "unsettled" (see VERDICTS)
+    verdict_line: str = ""  # the answer's first line for a yes/no question, with its [n]
+    verdict_probability: float = 0.0  # calibrated probability that the verdict is right
+    verdict_basis: str = ""  # "dates": two reports' publication dates; "model": the verdict model
 
     @property
     def lead_citations(self) -> list[Citation]:
@@ -72,6 +79,10 @@ class Answer:
             "abstained": self.abstained,
             "lead": self.lead,
             "confidence": self.confidence,
+            "verdict": self.verdict,
+            "verdict_line": self.verdict_line,
+            "verdict_probability": self.verdict_probability,
+            "verdict_basis": self.verdict_basis,
         }
 
     def sources_text(self) -> str:

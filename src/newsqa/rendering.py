@@ -31,7 +31,8 @@ def copy_markdown(answer: Answer) -> str:
 
     if answer.abstained:
         return md(answer.text)
-    paragraphs = [" ".join(f"{md(c.sentence)} [{c.n}]" for c in answer.lead_citations)]
+    paragraphs = [md(answer.verdict_line)] if answer.verdict_line else []
+    paragraphs.append(" ".join(f"{md(c.sentence)} [{c.n}]" for c in answer.lead_citations))
     if answer.supporting_citations:
         paragraphs.append(
             " ".join(f"{md(c.sentence)} [{c.n}]" for c in answer.supporting_citations)

@@ -58,6 +58,8 @@ def print_answer(console: Console, answer: Answer, fold_support: bool = False) -
     if answer.abstained or not answer.citations:
         console.print(f"[yellow]{safe(answer.text)}[/]")
         return
+    if answer.verdict_line:
+        console.print(f"[bold]{safe(answer.verdict_line)}[/]")
     console.print(sentences(answer.lead_citations))
     console.print()
     console.print("[bold]Sources[/]")

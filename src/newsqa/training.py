@@ -25,7 +25,7 @@ from newsqa.answering.reader import (
 )
 from newsqa.answering.sentence_scoring import Sentence
 from newsqa.api import NewsQA, asked_day
-from newsqa.evaluation import YES_NO, EvalQuery, fact_covered
+from newsqa.evaluation import YES_NO, EvalQuery, fact_covered, half
 from newsqa.question import Question
 from newsqa.text.sentences import split_sentences
 
@@ -49,11 +49,6 @@ class Example:
     cosine: list[float | None] = field(default_factory=list)
     label: list[int] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
-
-
-def half(query: str) -> int:
-    """The question's half of the benchmark (trained on or held out): a stable hash."""
-    return hashlib.sha256(query.encode("utf-8")).digest()[0] & 1
 
 
 def fold(query: str) -> int:

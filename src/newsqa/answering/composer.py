@@ -32,6 +32,8 @@ from newsqa.answering.settings import ComposerSettings
 from newsqa.answering.source_selection import SourceGate, source_signals
 from newsqa.answering.time_frame import within_time_frame
 from newsqa.answering.typed_sentences import has_answer_type
+from newsqa.answering.verdict_model import DEFAULT_BAR, VerdictModel, load_verdict_model
+from newsqa.answering.verdicts import decide, unsettled_abstention, with_verdict
 from newsqa.question import Question
 from newsqa.records import Answer, Citation, Passage
 from newsqa.search.recency import recency_prior
@@ -65,8 +67,15 @@ class Composer:
     lead_readings: int = 3  # at most this many
     keep_coverage_first: bool = True  # the coverage lead's first sentence joins the lead
     record: Callable[[Question, list[Sentence], ReadingContext, float], None] | None = None
+    verdict_model: VerdictModel | None = field(default_factory=load_verdict_model)
 
     def compose(self, question: Question, passages: list[Passage]) -> Answer:
+        answer = self._compose(question, passages)
+        if answer.abstained and self.settings.verdicts and question.yes_no is not None:
+            return unsettled_abstention(answer)
+        return answer
+
+    def _compose(self, question: Question, passages: list[Passage]) -> Answer:
         asked = question.text
         mentions = question.outlets
         known = mentions.known
@@ -83,6 +92,7 @@ class Composer:
             return abstain_answer(asked, passages, gaps)
         pool = candidates(passages, self.settings.articles, self.library, self.focus)
         pool = within_time_frame(pool, self.years)
+        everywhere = pool  # every outlet's candidates, for dating each report a verdict compares
         if known:
             named = [s for s in pool if set(s.outlets) & set(known)]
             pool = named or pool
@@ -131,17 +141,47 @@ class Composer:
             readings = read(self.reader, question, cited_sentences, context, self.similarity)
             confidence = self.reader.confidence(verdict.probability, readings)
             lead, support = self._read_lead(question, readings, state, sentences, pool, chosen)
-            answer = _answer(asked, _in_order(question, lead), support, passages)
-            return replace(answer, confidence=round(confidence, 3))
+            return self._finish(question, lead, support, passages, confidence, everywhere)
         lead = list(state.chosen)
         beside = _answer_beside(question, lead[0], sentences)
         if beside is not None and not state.repeats(beside, self.settings.duplicate_overlap):
             state.add(beside)
             lead.insert(1, beside)
-        answer = _answer(
-            asked, _in_order(question, lead), self._support(pool, state, chosen), passages
+        support = self._support(pool, state, chosen)
+        return self._finish(question, lead, support, passages, verdict.probability, everywhere)
+
+    def _finish(
+        self,
+        question: Question,
+        lead: list[Sentence],
+        support: list[Sentence],
+        passages: list[Passage],
+        confidence: float,
+        sentences: list[Sentence],
+    ) -> Answer:
+        """The answer from its lead and support; a yes/no question's opens with its verdict,
+        and the sentences the verdict rests on (each dated report's) lead."""
+        ruling = None
+        if self.settings.verdicts and question.yes_no is not None:
+            bar = self.settings.verdict_bar
+            if bar is None:
+                model = self.verdict_model
+                bar = model.bar if model is not None else DEFAULT_BAR
+            ruling = decide(question, lead, confidence, sentences, self.verdict_model, bar)
+        reasons = ruling.reasons if ruling is not None else []
+        if reasons:
+            first = {(s.article_id, s.start) for s in reasons}
+            lead = [
+                *reasons,
+                *_in_order(question, [s for s in lead if (s.article_id, s.start) not in first]),
+            ]
+            support = [s for s in support if (s.article_id, s.start) not in first]
+        else:
+            lead = _in_order(question, lead)
+        answer = replace(
+            _answer(question.text, lead, support, passages), confidence=round(confidence, 3)
         )
-        return replace(answer, confidence=round(verdict.probability, 3))
+        return with_verdict(answer, ruling, question) if ruling is not None else answer
 
     @property
     def gate(self) -> SourceGate:

@@ -27,6 +27,8 @@ class ComposerSettings:
     lead_gain: float = Settings.lead_min_gain  # LEAD_MIN_GAIN
     cite_threshold: float = Settings.cite_threshold  # CITE_THRESHOLD
     cite_named_threshold: float = Settings.cite_named_threshold  # CITE_NAMED_THRESHOLD
+    verdicts: bool = Settings.verdicts  # VERDICTS: yes/no questions get a verdict
+    verdict_bar: float | None = Settings.verdict_bar  # VERDICT_BAR: P(yes) or P(no) to give one
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ComposerSettings:
@@ -47,4 +49,6 @@ class ComposerSettings:
             lead_gain=settings.lead_min_gain,
             cite_threshold=settings.cite_threshold,
             cite_named_threshold=settings.cite_named_threshold,
+            verdicts=settings.verdicts,
+            verdict_bar=settings.verdict_bar,
         )

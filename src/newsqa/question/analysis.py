@@ -20,6 +20,7 @@ from newsqa.question.outlets import (
 from newsqa.question.relative_time import asks_recent, without_relative_time
 from newsqa.question.timeline import asks_latest, is_temporal, mentioned_days, published_on
 from newsqa.question.truecase import WordTexts, recased
+from newsqa.question.yes_no import YesNo, yes_no_form
 from newsqa.text.words import content_words, fts_match, stem, terms
 
 # Words that frame a question about news rather than say what it is about.
@@ -83,6 +84,7 @@ class Question:
     asked: str = ""  # the user's own words (without what a follow-up carries over)
     own_words: Mapping[str, str] = field(default_factory=dict)  # stem → the word as written
     asked_of_all: str = ""  # the user's question with the outlets it names left out
+    yes_no: YesNo | None = None  # answered by yes or no (and, maybe, by two reports' dates)
 
     def as_asked(self, names: Iterable[str]) -> list[str]:
         """`names` as the user wrote them in this question (its casing); names a follow-up
@@ -175,6 +177,7 @@ class QuestionAnalyser:
             asked=asked or text,
             own_words=_as_written(asked or text, frame),
             asked_of_all=without_outlets(asked or text, self.directory) if mentions.known else "",
+            yes_no=yes_no_form(asked or text, self.directory),
         )
 
 

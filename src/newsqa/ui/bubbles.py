@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from newsqa.records import ABSTAIN_TEXT, Answer, Citation
+from newsqa.records import ABSTAIN_TEXT, UNSETTLED_TEXT, Answer, Citation
 from newsqa.rendering import copy_markdown
 from newsqa.ui.turns import Turn
 
@@ -56,6 +56,12 @@ def reply_html(i: int, turn: Turn, selected: bool) -> str:
         classes += " newsqa-abstained"
         return f"<div class='{classes}' data-turn='{i}'>{abstention_html(answer)}</div>"
     lead = _sentences(i, answer.lead_citations)
+    verdict = (
+        f"<p class='newsqa-verdict newsqa-verdict-{escape(answer.verdict)}'>"
+        f"<strong>{escape(answer.verdict_line)}</strong></p>"
+        if answer.verdict_line
+        else ""
+    )
     more = ""
     if answer.supporting_citations:
         more = (
@@ -73,16 +79,19 @@ def reply_html(i: int, turn: Turn, selected: bool) -> str:
         f"<textarea class='newsqa-markdown' hidden readonly>{escape(copy_markdown(answer))}"
         "</textarea>"
     )
-    return f"<div class='{classes}' data-turn='{i}'><p class='newsqa-lead'>{lead}</p>{more}{actions}</div>"
+    return (
+        f"<div class='{classes}' data-turn='{i}'>{verdict}<p class='newsqa-lead'>{lead}</p>"
+        f"{more}{actions}</div>"
+    )
 
 
 def abstention_html(answer: Answer) -> str:
-    """ "The articles don't say", why, and what the closest articles were about (not cited)."""
-    reason = answer.text.removeprefix(ABSTAIN_TEXT).strip()
+    """ "The articles don't say" (a yes/no question: "don't settle this"), why, and what the
+    closest articles were about (not cited)."""
+    label = UNSETTLED_TEXT if answer.verdict == "unsettled" else ABSTAIN_TEXT
+    reason = answer.text.removeprefix(label).strip()
     paragraphs = "".join(f"<p>{escape(p)}</p>" for p in reason.split("\n\n") if p.strip())
-    return (
-        f"<p class='newsqa-abstain-label'><strong>{escape(ABSTAIN_TEXT)}</strong></p>{paragraphs}"
-    )
+    return f"<p class='newsqa-abstain-label'><strong>{escape(label)}</strong></p>{paragraphs}"
 
 
 def _sentences(i: int, citations: Sequence[Citation]) -> str:
