@@ -94,7 +94,7 @@ def bench(
         raise typer.Exit(2) from exc
     text = performance.markdown(result, ctx.obj or PROG)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    output.write_text(performance.with_kept_sections(text, output), encoding="utf-8")
     out.print(text)
     console.print(f"written to {output}")
 

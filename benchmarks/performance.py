@@ -259,3 +259,18 @@ def _peers_markdown(c: peers.PeerComparison) -> list[str]:
         "answer check); txtai's is a dense top-10 search.",
         "",
     ]
+
+
+# what follows this line in docs/performance.md was measured by other means (load tests, an
+# issue's checklist) and is kept when a benchmark run rewrites the file above it
+KEPT_MARKER = "<!-- kept by newsqa bench: sections measured by other means follow -->"
+
+
+def with_kept_sections(text: str, output: Path) -> str:
+    """`text` (a benchmark run's figures) followed by what `output` already holds from
+    `KEPT_MARKER` on, if it has that line."""
+    old = output.read_text(encoding="utf-8") if output.exists() else ""
+    at = old.find(KEPT_MARKER)
+    if at < 0:
+        return text
+    return text.rstrip("\n") + "\n\n" + old[at:]

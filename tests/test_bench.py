@@ -97,3 +97,17 @@ def test_made_index_is_sound_and_its_process_figure_is_reported(tmp_path: Path) 
     assert "**peak 2400 MiB**" in markdown_line(figure)
     text = markdown(Performance("test machine", process=figure), "make bench")
     assert markdown_line(figure) in text
+
+
+def test_a_benchmark_run_keeps_the_sections_measured_by_other_means(tmp_path: Path) -> None:
+    """docs/performance.md ends with figures no benchmark makes (the page under 8 clients):
+    a new run rewrites its own figures and keeps those, word for word."""
+    from benchmarks.performance import KEPT_MARKER, with_kept_sections
+
+    output = tmp_path / "performance.md"
+    kept = f"{KEPT_MARKER}\n\n## Several questions at once\n\n8 clients: p95 174 ms.\n"
+    output.write_text(f"# Performance\n\nold build: 30 s\n\n{kept}", encoding="utf-8")
+    text = with_kept_sections("# Performance\n\nnew build: 28 s\n", output)
+    assert "new build: 28 s" in text and "old build" not in text
+    assert text.endswith(kept)
+    assert with_kept_sections("# Performance\n", tmp_path / "none.md") == "# Performance\n"

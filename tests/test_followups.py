@@ -93,6 +93,48 @@ def test_the_final_keeps_the_year_the_conversation_named(qa: NewsQA) -> None:
     assert "2019" not in follow.text
 
 
+OFFICES = [
+    make_article(
+        title="Coinvault opens an engineering office in Lisbon",
+        body=(
+            "Coinvault opened a new office in Lisbon on Monday. Forty engineers work at the "
+            "Coinvault office, which will build the exchange's trading app."
+        ),
+        source="Ledger Times",
+        published_at="2023-12-04T09:00:00+00:00",
+        url="https://ledger.example/coinvault-lisbon",
+    ),
+    make_article(
+        title="Bitharbor opens an engineering office in Oslo",
+        body=(
+            "Bitharbor, a rival exchange, opened a new office in Oslo. Three hundred engineers "
+            "work at the new office of the exchange, Bitharbor said."
+        ),
+        source="Nordic Wire",
+        published_at="2023-12-05T09:00:00+00:00",
+        url="https://nordic.example/bitharbor-oslo",
+    ),
+]
+
+
+def test_a_followup_the_story_cannot_answer_keeps_the_story_s_names_in_the_archive(
+    tmp_path: Path, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    """When the story's articles lack the fact (here the history holds only the earlier
+    question, so there are none), the whole archive is searched with the story's names
+    before the question as asked: the follow-up stays with Coinvault rather than the rival
+    exchange its own words match best."""
+    index_dir = tmp_path / "index"
+    build_from_articles([ARTICLES[0], *OFFICES], BuildSettings(index_dir=index_dir), embedder)
+    qa = NewsQA.open(index_dir)
+    question = "How many engineers work at the exchange's new office?"
+    assert qa.ask(question).citations[0].title.startswith("Bitharbor")  # asked alone
+    follow = qa.ask(question, history=["Why was Coinvault fined?"])
+    assert not follow.abstained
+    assert follow.citations[0].title.startswith("Coinvault opens")
+    assert "Forty engineers" in follow.text
+
+
 def test_a_third_turn_stays_in_the_story_of_the_first() -> None:
     follow = resolve_followup(
         "How much did they pay?", ["Why was Coinvault fined?", "Who replaced him as CEO?"]

@@ -205,8 +205,13 @@ class NewsQA:
             answer = self._compose(reader, question, follow.query, follow, within, day, k)
             if not answer.abstained:
                 return answer
-        text = follow.fallback or follow.query
-        return self._compose(reader, question, text, follow, scope, day, k)
+        # then the whole archive: with the story's names first (the story's fact may be in an
+        # article its answers were not found among), then as asked when that finds nothing
+        for text in dict.fromkeys((follow.query, follow.fallback or follow.query)):
+            answer = self._compose(reader, question, text, follow, scope, day, k)
+            if not answer.abstained:
+                break
+        return answer
 
     def _compose(
         self,

@@ -49,7 +49,7 @@ class FollowUp:
     passages: tuple[Passage, ...] = ()
     story: tuple[str, ...] = ()  # the earlier answers' articles, the latest answer's first
     years: frozenset[int] = frozenset()  # years the conversation named: its time frame
-    fallback: str = ""  # the text to search the whole archive with when the story lacks it
+    fallback: str = ""  # the whole archive searched as asked, when the story and its names fail
 
     @property
     def resolved(self) -> bool:

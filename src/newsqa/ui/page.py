@@ -37,8 +37,11 @@ FOCUS_QUESTION = "() => { document.querySelector('#newsqa-question textarea')?.f
 DATE_PLACEHOLDER = "2024-03-01"
 DATE_HINT = "Dates in any common style: 2024-03-01, 1 Mar 2024, March 2024."
 # questions answered at once (answering only reads the index, and each page session keeps its
-# own turns); Gradio's default is one at a time
-ASK_CONCURRENCY = 4
+# own turns); Gradio's default is one at a time. 8 clients against 4: a question also waited in
+# Gradio's queue for a free slot; against 8: 8-client p50 124-159 ms, not 147-192 ms, on 2
+# cores (docs/performance.md)
+ASK_CONCURRENCY = 8
+ANALYTICS_EVERY = 1000  # events between Gradio's summaries of its event statistics
 # "Add to the index" sends the uploaded files' paths and own names as plain data, so that
 # Gradio's check of its inputs cannot fail the whole batch over one dot-file; the paths are
 # checked by `uploads.received_files` instead.
@@ -67,6 +70,10 @@ def asset(name: str) -> str:
 def create_app(settings: Settings, qa: NewsQA | None = None, limits: Limits | None = None) -> Any:
     """The chat page over `settings.index_dir` (or the given `qa`); launch with `launch_options`."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    # Gradio summarises every event it has kept (up to 10,000, in a pandas frame) after each
+    # event, for a monitoring view this page does not serve: 3-15 ms of each question's time,
+    # held under the GIL; summarised every ANALYTICS_EVERY events instead
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(ANALYTICS_EVERY))
     import gradio as gr
 
     if qa is None:
