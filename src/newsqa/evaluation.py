@@ -31,6 +31,8 @@ class EvalQuery:
     evidence: tuple[dict[str, Any], ...] = ()
     expect_abstain: bool = False  # asked of an archive that cannot answer it (off-archive)
     asked_on: str | None = None  # the day the question was asked ("question_date"), if known
+    answers: tuple[str, ...] = ()  # every accepted form of the answer (disagreement set)
+    conflicting_answer: str = ""  # the value the swapped articles state instead
 
     @property
     def facts(self) -> list[str]:
@@ -78,6 +80,8 @@ def load_queries(path: Path | str, limit: int | None = None) -> list[EvalQuery]:
                 tuple(q.get("evidence_list") or ()),
                 expect_abstain,
                 q.get("question_date") or q.get("asked_on") or None,
+                tuple(str(a) for a in q.get("answers") or ()),
+                str(q.get("conflicting_answer") or "").strip(),
             )
         )
     return queries[:limit] if limit else queries
@@ -131,8 +135,36 @@ def fact_covered(fact: str, answer_text: str) -> bool:
     return sum(w in answer_words for w in words) / len(words) >= FACT_COVERAGE
 
 
+def _value_form(text: str) -> str:
+    """A value as compared: lowercased, commas and repeated spaces gone ("July 21, 2017")."""
+    return re.sub(r"\s+", " ", text.lower().replace(",", "")).strip()
+
+
+def disagreement_metrics(answer: Answer, query: EvalQuery) -> dict[str, float]:
+    """A question whose archive holds a true and a conflicting value: are both shown, each in
+    a cited sentence stating it (`both_values_shown`), or only the conflicting one?"""
+    said = _value_form(answer.text)
+    stated = [_value_form(c.sentence) for c in answer.citations]
+    true = [_value_form(a) for a in query.answers or (query.answer,) if a.strip()]
+    false = _value_form(query.conflicting_answer)
+    true_shown = any(v in said for v in true)
+    true_cited = any(v in s for v in true for s in stated)
+    false_shown = bool(false) and false in said
+    false_cited = bool(false) and any(false in s for s in stated)
+    return {
+        "both_values_shown": float(true_cited and false_cited),
+        "only_conflicting": float(false_shown and not true_shown),
+        "true_value_shown": float(true_cited),
+        "disagreement_shown": float(bool(answer.disagreement)),
+    }
+
+
 def answer_metrics(answer: Answer, query: EvalQuery) -> dict[str, float]:
     out: dict[str, float] = {}
+    if query.question_type == "disagreement_query":
+        out["false_abstain"] = float(answer.abstained)
+        out.update(disagreement_metrics(answer, query))
+        return out
     if query.expect_abstain:
         out["offarchive_abstain"] = float(answer.abstained)
         return out
@@ -241,6 +273,10 @@ ANSWER_METRICS = (
     "verdict_coverage",
     "order_verdict_precision",
     "order_verdict_coverage",
+    "both_values_shown",
+    "only_conflicting",
+    "true_value_shown",
+    "disagreement_shown",
 )
 
 
