@@ -185,6 +185,7 @@ def answer_metrics(answer: Answer, query: EvalQuery) -> dict[str, float]:
         out["gold_cited@3"] = float(any(u in gold_urls or t in gold_titles for u, t in first))
     if not answer.abstained:
         out["lead_sentences"] = float(len(answer.lead_citations))
+        out["disagreement_shown"] = float(bool(answer.disagreement))
     verdict = query.answer.strip().lower().rstrip(".")
     if verdict in YES_NO:
         out.update(verdict_metrics(answer, verdict))

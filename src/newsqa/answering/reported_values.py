@@ -114,11 +114,18 @@ def _numbers(sentence: str) -> list[StatedValue]:
         amount = float(m.group("num").replace(",", ""))
         scale = (m.group("scale") or "").lower()
         amount *= _SCALES.get(scale, 1e9 if scale == "bn" else 1e6 if scale == "m" else 1)
-        if not m.group("cur") and not scale and not m.group("pct") and _is_year(m.group("num")):
-            continue
+        plain = not m.group("cur") and not scale and not m.group("pct")
+        if plain and _is_year(m.group("num")) and not _counts(sentence[m.end() :]):
+            continue  # a year ("in 2012"), not a count ("2012 people")
         unit = "%" if m.group("pct") else ("$" if m.group("cur") else "")
         found.append(StatedValue(m.group(0).strip(), ("#number", f"{amount:g}", unit)))
     return found
+
+
+def _counts(after: str) -> bool:
+    """Does a number's next word say what it counts ("2012 people", not "2012 the")?"""
+    word = re.match(r"\s+([a-z]+)", after)
+    return word is not None and word.group(1) not in STOPWORDS
 
 
 def _is_year(number: str) -> bool:
