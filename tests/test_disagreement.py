@@ -5,6 +5,7 @@ disagreement."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -146,3 +147,11 @@ def test_the_line_groups_each_values_outlets() -> None:
         "Reports differ: 2,012 — Reuters, 10 Sep 2023 [1], BBC, 10 Sep 2023 [3]; "
         "2,946 — AP, 14 Sep 2023 [2]."
     )
+
+
+def test_the_page_escapes_the_line(qa: NewsQA) -> None:
+    answer = qa.ask("How many people did the earthquake in Morocco kill?")
+    hostile = replace(answer, disagreement_line="Reports differ: <script>x</script> — AP [1].")
+    html = reply_html(0, Turn(0, answer.question, Filters(), hostile), False)
+    assert "<script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
