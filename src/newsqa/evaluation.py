@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsqa.answering.reported_values import stated_values
 from newsqa.records import Answer
 from newsqa.text.tokens import count_tokens
 from newsqa.text.words import content_words
@@ -142,21 +143,31 @@ def _value_form(text: str) -> str:
 
 def disagreement_metrics(answer: Answer, query: EvalQuery) -> dict[str, float]:
     """A question whose archive holds a true and a conflicting value: are both shown, each in
-    a cited sentence stating it (`both_values_shown`), or only the conflicting one?"""
-    said = _value_form(answer.text)
-    stated = [_value_form(c.sentence) for c in answer.citations]
-    true = [_value_form(a) for a in query.answers or (query.answer,) if a.strip()]
-    false = _value_form(query.conflicting_answer)
-    true_shown = any(v in said for v in true)
-    true_cited = any(v in s for v in true for s in stated)
-    false_shown = bool(false) and false in said
-    false_cited = bool(false) and any(false in s for s in stated)
+    a cited sentence stating it (`both_values_shown`), or only the conflicting one? A date
+    counts in any written form ("Nov 12, 2020" is "November 12 2020")."""
+    stated = [c.sentence for c in answer.citations]
+    true = [a for a in query.answers or (query.answer,) if a.strip()]
+    false = query.conflicting_answer
+    true_shown = any(_states(answer.text, v) for v in true)
+    true_cited = any(_states(s, v) for v in true for s in stated)
+    false_shown = bool(false) and _states(answer.text, false)
+    false_cited = bool(false) and any(_states(s, false) for s in stated)
     return {
         "both_values_shown": float(true_cited and false_cited),
         "only_conflicting": float(false_shown and not true_shown),
         "true_value_shown": float(true_cited),
         "disagreement_shown": float(bool(answer.disagreement)),
     }
+
+
+def _states(text: str, value: str) -> bool:
+    """Does `text` hold `value` (case and commas aside; a date in any written form)?"""
+    if _value_form(value) in _value_form(text):
+        return True
+    dates = stated_values(value, "date", "")
+    if len(dates) != 1 or dates[0].text.strip(" ,") != value.strip(" ,"):
+        return False
+    return any(dates[0].same_as(d) for d in stated_values(text, "date", ""))
 
 
 def answer_metrics(answer: Answer, query: EvalQuery) -> dict[str, float]:

@@ -21,7 +21,12 @@ from newsqa.answering.answerability import (
     assess,
     threshold_for,
 )
-from newsqa.answering.disagreement import Account, find_disagreement, with_disagreement
+from newsqa.answering.disagreement import (
+    Account,
+    asked_kind,
+    find_disagreement,
+    with_disagreement,
+)
 from newsqa.answering.reader import ReaderModel, Reading, ReadingContext, load_model, read
 from newsqa.answering.sentence_scoring import (
     ArticleLibrary,
@@ -194,7 +199,7 @@ class Composer:
         """Values of the kind asked for that the candidate articles' best readings differ on
         (the reader reads every candidate article here, not only the cited ones)."""
         settings = self.settings
-        if not settings.disagreement or self.reader is None or question.expected_type is None:
+        if not settings.disagreement or self.reader is None or asked_kind(question) is None:
             return []
         if question.yes_no is not None:
             return []

@@ -5,6 +5,7 @@ mention the other value; the answer's first line shows each value with its outle
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -44,7 +45,7 @@ def find_disagreement(
     form matches the other, no article stating one mentions the other (`articles`: article id
     → its text), and their sentences say the same of them (their other words overlap by
     Jaccard ≥ `overlap`)."""
-    kind = question.expected_type
+    kind = asked_kind(question)
     if kind is None or question.yes_no is not None or not readings:
         return []
     best = readings[0].logit
@@ -70,6 +71,25 @@ def find_disagreement(
     return []
 
 
+_ASKED_DATE = re.compile(r"\bwhat (?:is|was|were|are) the (?:[\w'’-]+ ){0,3}?(?:date|day)\b")
+_ASKED_NUMBER = re.compile(
+    r"\bwhat (?:is|was|were|are) (?:the )?(?:[\w'’-]+ ){0,3}?"
+    r"(?:revenue|profit|sales|price|cost|toll|population|salary|budget)\b"
+)
+
+
+def asked_kind(question: Question) -> str | None:
+    """The kind of value asked for: the question's expected type, else a date or a number
+    its wording names ("what is the release date of …", "what was Tesla's revenue …")."""
+    if question.expected_type is not None:
+        return question.expected_type
+    if _ASKED_DATE.search(question.lowered):
+        return "date"
+    if _ASKED_NUMBER.search(question.lowered):
+        return "number"
+    return None
+
+
 def _conflict(
     a: Account,
     b: Account,
@@ -91,7 +111,20 @@ def _conflict(
         return False
     x = terms(s.text.replace(a.value.text, " "), pairs=False)
     y = terms(t.text.replace(b.value.text, " "), pairs=False)
-    return len(x & y) / (len(x | y) or 1) >= overlap
+    if len(x & y) / (len(x | y) or 1) < overlap:
+        return False
+    # the same place in what they say: the words around each value share one
+    return bool(_around(s.text, a.value.text) & _around(t.text, b.value.text))
+
+
+def _around(sentence: str, value: str, width: int = 4) -> frozenset[str]:
+    """The terms of the `width` words before and after `value` in `sentence`."""
+    at = sentence.find(value)
+    if at < 0:
+        return frozenset()
+    before = sentence[:at].split()[-width:]
+    after = sentence[at + len(value) :].split()[:width]
+    return terms(" ".join(before + after), pairs=False)
 
 
 def with_disagreement(answer: Answer, accounts: Sequence[Account]) -> Answer:
