@@ -132,6 +132,8 @@ def test_forms_of_one_value_match() -> None:
     assert not one("It opened on December 1, 2017.", "date").same_as(
         one("It opened on December 21, 2007.", "date")
     )
+    shack = one("It went on sale at Radio Shack’s stores.", "name")
+    assert shack.same_as(one("It went on sale at Radio Shack's stores.", "name"))
     bought = stated_values("It was bought by Facebook Inc. last year.", "name", "")
     assert any(v.same_as(one("It was bought by Facebook.", "name")) for v in bought)
 

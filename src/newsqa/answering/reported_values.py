@@ -135,7 +135,7 @@ def _is_year(number: str) -> bool:
 def _names(sentence: str, lowered_question: str) -> list[StatedValue]:
     found = []
     for m in _NAMES.finditer(sentence):
-        words = [w.strip(".,'’&-").lower() for w in m.group(0).split()]
+        words = [w.replace("’", "'").strip(".,'&-").lower() for w in m.group(0).split()]
         words = [w for w in words if w]
         content = [
             w for w in words if w not in STOPWORDS and w not in _SUFFIXES and w not in _NOT_NAMES
