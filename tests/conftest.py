@@ -29,6 +29,8 @@ ANSWER_KEYS = {
     "verdict_line",
     "verdict_probability",
     "verdict_basis",
+    "disagreement",
+    "disagreement_line",
 }
 KEPT_ENV = {"NEWSQA_SHARED_DIR", "NEWSQA_CACHE_DIR", "NEWSQA_MH_INDEX"}
 # A variable outside NEWSQA_* (the suite clears those): CI sets it so a missing extra fails.

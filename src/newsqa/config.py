@@ -93,6 +93,10 @@ class Settings:
     cite_named_threshold: float = 0.30  # ... the best article of a named outlet nothing cites
     verdicts: bool = True  # yes/no questions open with "Yes", "No" or "don't settle this"
     verdict_bar: float | None = None  # None: the verdict model's own (verdict_weights.json)
+    disagreement: bool = True  # reports stating different values: "Reports differ: …"
+    disagreement_margin: float = 2.0  # a stating sentence's reader logit within this of the best
+    disagreement_floor: float = 0.0  # … and at least this (0: probability 0.5)
+    disagreement_overlap: float = 0.3  # Jaccard of the two sentences' other words, at least
     # a chat page upload waits this long for another writer (build, add, remove), saying so,
     # then gives up with a message (the command line waits as long as it takes)
     upload_wait_seconds: float = 30.0

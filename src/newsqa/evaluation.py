@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsqa.answering.reported_values import stated_values
 from newsqa.records import Answer
 from newsqa.text.tokens import count_tokens
 from newsqa.text.words import content_words
@@ -31,6 +32,8 @@ class EvalQuery:
     evidence: tuple[dict[str, Any], ...] = ()
     expect_abstain: bool = False  # asked of an archive that cannot answer it (off-archive)
     asked_on: str | None = None  # the day the question was asked ("question_date"), if known
+    answers: tuple[str, ...] = ()  # every accepted form of the answer (disagreement set)
+    conflicting_answer: str = ""  # the value the swapped articles state instead
 
     @property
     def facts(self) -> list[str]:
@@ -78,6 +81,8 @@ def load_queries(path: Path | str, limit: int | None = None) -> list[EvalQuery]:
                 tuple(q.get("evidence_list") or ()),
                 expect_abstain,
                 q.get("question_date") or q.get("asked_on") or None,
+                tuple(str(a) for a in q.get("answers") or ()),
+                str(q.get("conflicting_answer") or "").strip(),
             )
         )
     return queries[:limit] if limit else queries
@@ -131,8 +136,46 @@ def fact_covered(fact: str, answer_text: str) -> bool:
     return sum(w in answer_words for w in words) / len(words) >= FACT_COVERAGE
 
 
+def _value_form(text: str) -> str:
+    """A value as compared: lowercased, commas and repeated spaces gone ("July 21, 2017")."""
+    return re.sub(r"\s+", " ", text.lower().replace(",", "")).strip()
+
+
+def disagreement_metrics(answer: Answer, query: EvalQuery) -> dict[str, float]:
+    """A question whose archive holds a true and a conflicting value: are both shown, each in
+    a cited sentence stating it (`both_values_shown`), or only the conflicting one? A date
+    counts in any written form ("Nov 12, 2020" is "November 12 2020")."""
+    stated = [c.sentence for c in answer.citations]
+    true = [a for a in query.answers or (query.answer,) if a.strip()]
+    false = query.conflicting_answer
+    true_shown = any(_states(answer.text, v) for v in true)
+    true_cited = any(_states(s, v) for v in true for s in stated)
+    false_shown = bool(false) and _states(answer.text, false)
+    false_cited = bool(false) and any(_states(s, false) for s in stated)
+    return {
+        "both_values_shown": float(true_cited and false_cited),
+        "only_conflicting": float(false_shown and not true_shown),
+        "true_value_shown": float(true_cited),
+        "disagreement_shown": float(bool(answer.disagreement)),
+    }
+
+
+def _states(text: str, value: str) -> bool:
+    """Does `text` hold `value` (case and commas aside; a date in any written form)?"""
+    if _value_form(value) in _value_form(text):
+        return True
+    dates = stated_values(value, "date", "")
+    if len(dates) != 1 or dates[0].text.strip(" ,") != value.strip(" ,"):
+        return False
+    return any(dates[0].same_as(d) for d in stated_values(text, "date", ""))
+
+
 def answer_metrics(answer: Answer, query: EvalQuery) -> dict[str, float]:
     out: dict[str, float] = {}
+    if query.question_type == "disagreement_query":
+        out["false_abstain"] = float(answer.abstained)
+        out.update(disagreement_metrics(answer, query))
+        return out
     if query.expect_abstain:
         out["offarchive_abstain"] = float(answer.abstained)
         return out
@@ -153,6 +196,7 @@ def answer_metrics(answer: Answer, query: EvalQuery) -> dict[str, float]:
         out["gold_cited@3"] = float(any(u in gold_urls or t in gold_titles for u, t in first))
     if not answer.abstained:
         out["lead_sentences"] = float(len(answer.lead_citations))
+        out["disagreement_shown"] = float(bool(answer.disagreement))
     verdict = query.answer.strip().lower().rstrip(".")
     if verdict in YES_NO:
         out.update(verdict_metrics(answer, verdict))
@@ -241,6 +285,10 @@ ANSWER_METRICS = (
     "verdict_coverage",
     "order_verdict_precision",
     "order_verdict_coverage",
+    "both_values_shown",
+    "only_conflicting",
+    "true_value_shown",
+    "disagreement_shown",
 )
 
 

@@ -47,6 +47,16 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ReportedValue:
+    """One of the values the cited reports disagree on, with the citations stating it."""
+
+    value: str  # as the first sentence stating it writes it ("2,012", "Facebook")
+    citations: tuple[int, ...]  # the [n] of the articles stating it
+    outlets: tuple[str, ...]  # their outlets, in citation order
+    dates: tuple[str, ...] = ()  # their publication days (ISO), in citation order
+
+
+@dataclass(frozen=True)
 class Answer:
     """What `ask` returns: answer text with [n] markers, its citations, and the evidence."""
 
@@ -61,6 +71,8 @@ class Answer:
     verdict_line: str = ""  # the answer's first line for a yes/no question, with its [n]
     verdict_probability: float = 0.0  # calibrated probability that the verdict is right
     verdict_basis: str = ""  # "dates": two reports' publication dates; "model": the verdict model
+    disagreement: list[ReportedValue] = field(default_factory=list)  # values reports differ on
+    disagreement_line: str = ""  # "Reports differ: 2,012 — Reuters, 10 Sep 2023 [1]; …"
 
     @property
     def lead_citations(self) -> list[Citation]:
@@ -83,6 +95,11 @@ class Answer:
             "verdict_line": self.verdict_line,
             "verdict_probability": self.verdict_probability,
             "verdict_basis": self.verdict_basis,
+            "disagreement": [
+                asdict(v) | {k: list(getattr(v, k)) for k in ("citations", "outlets", "dates")}
+                for v in self.disagreement
+            ],
+            "disagreement_line": self.disagreement_line,
         }
 
     def sources_text(self) -> str:

@@ -32,6 +32,8 @@ def copy_markdown(answer: Answer) -> str:
     if answer.abstained:
         return md(answer.text)
     paragraphs = [md(answer.verdict_line)] if answer.verdict_line else []
+    if answer.disagreement_line:
+        paragraphs.append(md(answer.disagreement_line))
     paragraphs.append(" ".join(f"{md(c.sentence)} [{c.n}]" for c in answer.lead_citations))
     if answer.supporting_citations:
         paragraphs.append(

@@ -60,6 +60,8 @@ def print_answer(console: Console, answer: Answer, fold_support: bool = False) -
         return
     if answer.verdict_line:
         console.print(f"[bold]{safe(answer.verdict_line)}[/]")
+    if answer.disagreement_line:
+        console.print(f"[bold]{safe(answer.disagreement_line)}[/]")
     console.print(sentences(answer.lead_citations))
     console.print()
     console.print("[bold]Sources[/]")

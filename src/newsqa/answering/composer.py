@@ -21,6 +21,12 @@ from newsqa.answering.answerability import (
     assess,
     threshold_for,
 )
+from newsqa.answering.disagreement import (
+    Account,
+    asked_kind,
+    find_disagreement,
+    with_disagreement,
+)
 from newsqa.answering.reader import ReaderModel, Reading, ReadingContext, load_model, read
 from newsqa.answering.sentence_scoring import (
     ArticleLibrary,
@@ -141,7 +147,11 @@ class Composer:
             readings = read(self.reader, question, cited_sentences, context, self.similarity)
             confidence = self.reader.confidence(verdict.probability, readings)
             lead, support = self._read_lead(question, readings, state, sentences, pool, chosen)
-            return self._finish(question, lead, support, passages, confidence, everywhere)
+            accounts = self._differing(question, sentences, context)
+            if accounts:
+                lead, support = _with_accounts(lead, support, accounts)
+            answer = self._finish(question, lead, support, passages, confidence, everywhere)
+            return with_disagreement(answer, accounts) if accounts else answer
         lead = list(state.chosen)
         beside = _answer_beside(question, lead[0], sentences)
         if beside is not None and not state.repeats(beside, self.settings.duplicate_overlap):
@@ -182,6 +192,30 @@ class Composer:
             _answer(question.text, lead, support, passages), confidence=round(confidence, 3)
         )
         return with_verdict(answer, ruling, question) if ruling is not None else answer
+
+    def _differing(
+        self, question: Question, sentences: list[Sentence], context: ReadingContext
+    ) -> list[Account]:
+        """Values of the kind asked for that the candidate articles' best readings differ on
+        (the reader reads every candidate article here, not only the cited ones)."""
+        settings = self.settings
+        if not settings.disagreement or self.reader is None or asked_kind(question) is None:
+            return []
+        if question.yes_no is not None:
+            return []
+        readings = read(self.reader, question, sentences, context, self.similarity)
+        texts: dict[str, list[str]] = {}
+        for s in sentences:
+            texts.setdefault(s.article_id, []).append(s.text)
+        articles = {a: " ".join(t) for a, t in texts.items()}
+        return find_disagreement(
+            question,
+            readings,
+            articles,
+            settings.disagreement_margin,
+            settings.disagreement_floor,
+            settings.disagreement_overlap,
+        )
 
     @property
     def gate(self) -> SourceGate:
@@ -367,6 +401,18 @@ class _Selection:
         self.outlets |= set(s.outlets)
         self.per_article[s.article_id] += 1
         self.seen.add(s.words)
+
+
+def _with_accounts(
+    lead: list[Sentence], support: list[Sentence], accounts: list[Account]
+) -> tuple[list[Sentence], list[Sentence]]:
+    """The lead with each differing value's best sentence in it, after the first."""
+    key = {(s.article_id, s.start) for s in lead}
+    stating = [a.sentences[0] for a in accounts]
+    added = [s for s in stating if (s.article_id, s.start) not in key]
+    moved = {(s.article_id, s.start) for s in added}
+    lead = [*lead[:1], *added, *lead[1:]]
+    return lead, [s for s in support if (s.article_id, s.start) not in moved]
 
 
 def _in_order(question: Question, lead: list[Sentence]) -> list[Sentence]:

@@ -29,6 +29,10 @@ class ComposerSettings:
     cite_named_threshold: float = Settings.cite_named_threshold  # CITE_NAMED_THRESHOLD
     verdicts: bool = Settings.verdicts  # VERDICTS: yes/no questions get a verdict
     verdict_bar: float | None = Settings.verdict_bar  # VERDICT_BAR: P(yes) or P(no) to give one
+    disagreement: bool = Settings.disagreement  # DISAGREEMENT: show values reports differ on
+    disagreement_margin: float = Settings.disagreement_margin  # DISAGREEMENT_MARGIN
+    disagreement_floor: float = Settings.disagreement_floor  # DISAGREEMENT_FLOOR
+    disagreement_overlap: float = Settings.disagreement_overlap  # DISAGREEMENT_OVERLAP
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ComposerSettings:
@@ -51,4 +55,8 @@ class ComposerSettings:
             cite_named_threshold=settings.cite_named_threshold,
             verdicts=settings.verdicts,
             verdict_bar=settings.verdict_bar,
+            disagreement=settings.disagreement,
+            disagreement_margin=settings.disagreement_margin,
+            disagreement_floor=settings.disagreement_floor,
+            disagreement_overlap=settings.disagreement_overlap,
         )

@@ -62,6 +62,11 @@ def reply_html(i: int, turn: Turn, selected: bool) -> str:
         if answer.verdict_line
         else ""
     )
+    if answer.disagreement_line:
+        verdict += (
+            "<p class='newsqa-disagreement'>"
+            f"<strong>{escape(answer.disagreement_line)}</strong></p>"
+        )
     more = ""
     if answer.supporting_citations:
         more = (
