@@ -7,22 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsqa.text.words import STOPWORDS
+from newsqa.text.words import MONTHS, STOPWORDS
 
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 _DAY = r"(?:[0-2]?\d|3[01])(?:st|nd|rd|th)?"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from newsqa.text.words import MONTHS
+
 _TEMPORAL = re.compile(
     r"^when\b|\b(before|after|earlier|later|subsequent(ly)?|prior to|since|then|timeline|"
     r"sequence|first|followed|following)\b",
@@ -30,25 +32,7 @@ def is_temporal(question: str) -> bool:
     return bool(_TEMPORAL.search(question.strip()))
 
 
-_MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ]
-    )
-}
+_MONTHS = {m: i + 1 for i, m in enumerate(MONTHS)}
 _MONTH_DAY = re.compile(
     r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b|\b\d{4}-(\d\d)-(\d\d)\b", re.I
 )

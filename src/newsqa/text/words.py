@@ -200,3 +200,20 @@ def terms(text: str, pairs: bool = True) -> frozenset[str]:
     if not pairs:
         return frozenset(words)
     return frozenset(words) | {f"{a} {b}" for a, b in pairwise(words)}
+
+
+# the month names, January first (dates in questions and values in sentences)
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
